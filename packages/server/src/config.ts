@@ -1,0 +1,138 @@
+import { resolve } from 'node:path';
+
+/**
+ * Every setting HookBridge reads, parsed and validated once. Nothing else reads `process.env`.
+ * The README's configuration table lists exactly these variables (a test keeps the two in step).
+ */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  publicUrl: string | null;
+  bootstrapApiKey: string | null;
+  adminToken: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  maxApiKeysPerProject: number;
+  authFailureLimit: number;
+  authFailureWindowMs: number;
+  trustProxy: boolean;
+  shutdownTimeoutMs: number;
+  lastUsedFlushMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Setting<K extends keyof Config> {
+  env: string;
+  key: K;
+  parse: (raw: string, env: string) => Config[K];
+  default: Config[K];
+}
+
+function int(min: number, max: number) {
+  return (raw: string, env: string): number => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${env} must be an integer, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max)
+      throw new ConfigError(`${env} must be between ${min} and ${max}, got ${value}`);
+    return value;
+  };
+}
+
+function bool(raw: string, env: string): boolean {
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(value)) return false;
+  throw new ConfigError(`${env} must be true or false, got "${raw}"`);
+}
+
+function text(raw: string): string {
+  return raw.trim();
+}
+
+function url(protocols: string[]) {
+  return (raw: string, env: string): string | null => {
+    if (raw.trim() === '') return null;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw.trim());
+    } catch {
+      throw new ConfigError(`${env} must be a URL, got "${raw}"`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new ConfigError(`${env} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+    }
+    return raw.trim().replace(/\/+$/, '');
+  };
+}
+
+function apiKey(raw: string, env: string): string | null {
+  if (raw.trim() === '') return null;
+  if (!/^hb_(live|test)_[a-z0-9]{32}$/.test(raw.trim())) {
+    throw new ConfigError(`${env} must be hb_live_ or hb_test_ followed by 32 characters [a-z0-9]`);
+  }
+  return raw.trim();
+}
+
+function adminToken(raw: string, env: string): string | null {
+  if (raw.trim() === '') return null;
+  if (raw.trim().length < 16) throw new ConfigError(`${env} must be at least 16 characters`);
+  return raw.trim();
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevel(raw: string, env: string): Config['logLevel'] {
+  const value = raw.trim().toLowerCase() as Config['logLevel'];
+  if (!LOG_LEVELS.includes(value)) throw new ConfigError(`${env} must be one of ${LOG_LEVELS.join(', ')}`);
+  return value;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous table; each row is typed by Setting<K> where declared.
+const SETTINGS: Setting<any>[] = [
+  { env: 'PORT', key: 'port', parse: int(0, 65535), default: 8080 },
+  { env: 'HOST', key: 'host', parse: text, default: '127.0.0.1' },
+  {
+    env: 'HOOKBRIDGE_DATA_DIR',
+    key: 'dataDir',
+    parse: (raw: string) => resolve(raw),
+    default: resolve('.hookbridge'),
+  },
+  { env: 'DATABASE_URL', key: 'databaseUrl', parse: url(['postgres:', 'postgresql:']), default: null },
+  { env: 'HOOKBRIDGE_PUBLIC_URL', key: 'publicUrl', parse: url(['http:', 'https:']), default: null },
+  { env: 'HOOKBRIDGE_BOOTSTRAP_API_KEY', key: 'bootstrapApiKey', parse: apiKey, default: null },
+  { env: 'HOOKBRIDGE_ADMIN_TOKEN', key: 'adminToken', parse: adminToken, default: null },
+  { env: 'HOOKBRIDGE_LOG_LEVEL', key: 'logLevel', parse: logLevel, default: 'info' },
+  { env: 'HOOKBRIDGE_MAX_API_KEYS', key: 'maxApiKeysPerProject', parse: int(1, 1000), default: 20 },
+  { env: 'HOOKBRIDGE_AUTH_FAILURE_LIMIT', key: 'authFailureLimit', parse: int(1, 100000), default: 20 },
+  {
+    env: 'HOOKBRIDGE_AUTH_FAILURE_WINDOW_MS',
+    key: 'authFailureWindowMs',
+    parse: int(1000, 86400000),
+    default: 60000,
+  },
+  { env: 'HOOKBRIDGE_TRUST_PROXY', key: 'trustProxy', parse: bool, default: false },
+  { env: 'HOOKBRIDGE_SHUTDOWN_TIMEOUT_MS', key: 'shutdownTimeoutMs', parse: int(0, 600000), default: 10000 },
+  { env: 'HOOKBRIDGE_LAST_USED_FLUSH_MS', key: 'lastUsedFlushMs', parse: int(0, 3600000), default: 60000 },
+];
+
+export const SETTING_NAMES: readonly string[] = SETTINGS.map((s) => s.env);
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const config = {} as Record<keyof Config, unknown>;
+  for (const setting of SETTINGS) {
+    const raw = env[setting.env];
+    config[setting.key as keyof Config] =
+      raw === undefined ? setting.default : setting.parse(raw, setting.env);
+  }
+  return { ...(config as unknown as Config), ...stripUndefined(overrides) };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,106 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_CODES, errorBody } from './errors.js';
+
+/**
+ * Turns every failure into the error envelope. Framework errors (schema validation, bad JSON, wrong
+ * content type, oversized body) get precise 4xx codes; anything unexpected is logged with the request id
+ * and answered with a generic 500 that leaks nothing.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = toAppError(error);
+    if (!mapped) {
+      request.log.error({ err: error, request_id: request.id }, 'unhandled error');
+      return send(reply, request, new AppError('INTERNAL_ERROR'));
+    }
+    return send(reply, request, mapped);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(
+      reply,
+      request,
+      new AppError('ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
+    ),
+  );
+}
+
+function send(reply: FastifyReply, request: FastifyRequest, error: AppError) {
+  if (error.headers) reply.headers(error.headers);
+  return reply.code(error.status).send(errorBody(error.code, error.message, request.id, error.details));
+}
+
+function toAppError(error: FastifyError): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error.validation) return new AppError('INVALID_REQUEST', validationMessage(error));
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('INVALID_REQUEST', 'Content-Type must be application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError(
+        'INVALID_REQUEST',
+        'Request body must not be empty when Content-Type is application/json',
+      );
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('INVALID_REQUEST', 'Request body is not valid JSON');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('REQUEST_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('INVALID_REQUEST', 'Content-Length does not match the body');
+  }
+  // JSON.parse failures from the content-type parser arrive as SyntaxError with statusCode 400.
+  if (error instanceof SyntaxError && error.statusCode === 400) {
+    return new AppError('INVALID_REQUEST', 'Request body is not valid JSON');
+  }
+  if (error.statusCode === 404) return new AppError('ROUTE_NOT_FOUND');
+  if (error.statusCode === 405) return new AppError('METHOD_NOT_ALLOWED');
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError('INVALID_REQUEST', error.message);
+  }
+  return null;
+}
+
+/** "label must be a string" rather than Ajv's "body/label must be string". */
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (!first) return 'The request is not valid';
+  const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const params = first.params as Record<string, unknown>;
+  const context = error.validationContext ?? 'body';
+  switch (first.keyword) {
+    case 'required':
+      return `${joinField(path, String(params.missingProperty))} is required`;
+    case 'additionalProperties':
+      return `${joinField(path, String(params.additionalProperty))} is not a recognised field`;
+    case 'type':
+      return `${fieldName(path, context)} must be ${article(String(params.type))}`;
+    case 'maxLength':
+      return `${fieldName(path, context)} must be at most ${params.limit} characters`;
+    case 'minLength':
+      return `${fieldName(path, context)} must be at least ${params.limit} characters`;
+    case 'enum':
+      return `${fieldName(path, context)} must be one of: ${(params.allowedValues as unknown[]).join(', ')}`;
+    case 'anyOf':
+    case 'const':
+      return `${fieldName(path, context)} has an unsupported value`;
+    default:
+      return `${fieldName(path, context)} ${first.message ?? 'is not valid'}`;
+  }
+}
+
+function joinField(path: string, field: string): string {
+  return path ? `${path}.${field}` : field;
+}
+
+function fieldName(path: string, context: string): string {
+  return path || (context === 'body' ? 'request body' : context);
+}
+
+function article(type: string): string {
+  if (type === 'object') return 'a JSON object';
+  if (type === 'array') return 'an array';
+  if (type === 'integer') return 'an integer';
+  return `a ${type}`;
+}
+
+export { ERROR_CODES };

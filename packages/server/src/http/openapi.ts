@@ -1,0 +1,26 @@
+import swagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../version.js';
+
+export async function installOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'HookBridge API',
+        version: VERSION,
+        description: 'Self-hosted, wire-compatible implementation of the HookBridge webhook platform API.',
+      },
+      components: {
+        securitySchemes: {
+          ApiKeyAuth: { type: 'http', scheme: 'bearer', description: 'hb_live_… or hb_test_… API key' },
+        },
+      },
+      security: [{ ApiKeyAuth: [] }],
+    },
+  });
+}
+
+export function registerOpenApiRoute(app: FastifyInstance): void {
+  app.get('/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+}

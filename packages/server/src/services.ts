@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { AuthFailureLimiter } from './http/auth-failure-limiter.js';
+import { ApiKeyService } from './modules/api-keys/service.js';
+import { ProjectService } from './modules/projects/service.js';
+import type { Db } from './store/db.js';
+
+/** Everything a route or worker needs, built once at boot and passed down; no globals. */
+export interface Services {
+  config: Config;
+  db: Db;
+  log: Logger;
+  projects: ProjectService;
+  apiKeys: ApiKeyService;
+  authFailures: AuthFailureLimiter;
+}
+
+export function buildServices(config: Config, db: Db, log: Logger): Services {
+  return {
+    config,
+    db,
+    log,
+    projects: new ProjectService(db),
+    apiKeys: new ApiKeyService(db, config),
+    authFailures: new AuthFailureLimiter(config.authFailureLimit, config.authFailureWindowMs),
+  };
+}

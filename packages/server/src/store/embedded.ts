@@ -1,0 +1,48 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Db, Queryable } from './db.js';
+
+export interface EmbeddedOptions {
+  /** A directory to persist into, or undefined for an in-memory database (tests). */
+  dataDir?: string;
+  /** A tarball from `dumpDataDir` to start from (tests start from one migrated snapshot). */
+  loadDataDir?: Blob;
+}
+
+/** PGlite is a single connection: queries and transactions are serialised by PGlite itself. */
+export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Db & { dump(): Promise<Blob> }> {
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers: { 20: (value: string) => Number(value) },
+  });
+  const run = async <Row>(target: PGlite | Transaction, sql: string, params?: readonly unknown[]) =>
+    (await target.query<Row>(sql, params as unknown[])).rows;
+
+  return {
+    kind: 'embedded',
+    query: <Row>(sql: string, params?: readonly unknown[]) => run<Row>(pglite, sql, params),
+    transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      return pglite.transaction((tx) =>
+        work({
+          query: (sql, params) => run(tx, sql, params),
+          exec: async (sql) => {
+            await tx.exec(sql);
+          },
+        }),
+      );
+    },
+    async listen(channel, handler) {
+      const unsubscribe = await pglite.listen(channel, handler);
+      return unsubscribe;
+    },
+    async exec(sql: string) {
+      await pglite.exec(sql);
+    },
+    async close() {
+      if (!pglite.closed) await pglite.close();
+    },
+    async dump() {
+      return (await pglite.dumpDataDir('none')) as Blob;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import pino from 'pino';
+import { type Config, loadConfig } from '../../src/config.js';
+import { generateKey } from '../../src/modules/api-keys/service.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+import { buildServices } from '../../src/services.js';
+import { openTestStore, type StoreKind, type TestStore } from './stores.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export interface TestServer {
+  kind: StoreKind;
+  url: string;
+  /** The bootstrap live key of the "Default" project. */
+  apiKey: string;
+  projectId: string;
+  store: TestStore;
+  server: RunningServer;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a real port, on a fresh store of the given kind. `env` takes the same variables an
+ * operator would set.
+ */
+export async function startTestServer(
+  kind: StoreKind,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const store = await openTestStore(kind);
+  const apiKey = generateKey('live');
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    HOOKBRIDGE_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HOOKBRIDGE_BOOTSTRAP_API_KEY: apiKey,
+    HOOKBRIDGE_ADMIN_TOKEN: ADMIN_TOKEN,
+    // The security suite fails authentication on purpose, many times, from one address.
+    HOOKBRIDGE_AUTH_FAILURE_LIMIT: '100000',
+    ...env,
+  });
+  const log = pino({ level: config.logLevel });
+  const services = buildServices(config, store.db, log);
+  const server = await startServer(services);
+  const project = await services.projects.ensureDefault();
+  return {
+    kind,
+    url: server.url,
+    apiKey,
+    projectId: project.id,
+    store,
+    server,
+    config,
+    async close() {
+      await server.app.close();
+      await store.drop();
+    },
+  };
+}
