@@ -26,6 +26,7 @@ export interface TestServer {
 export async function startTestServer(
   kind: StoreKind,
   env: Record<string, string> = {},
+  logDestination?: NodeJS.WritableStream,
 ): Promise<TestServer> {
   const store = await openTestStore(kind);
   const apiKey = generateKey('live');
@@ -39,9 +40,17 @@ export async function startTestServer(
     HOOKBRIDGE_AUTH_FAILURE_LIMIT: '100000',
     ...env,
   });
-  const log = pino({ level: config.logLevel });
+  const log = logDestination
+    ? pino({ level: config.logLevel }, logDestination)
+    : pino({ level: config.logLevel });
   const services = buildServices(config, store.db, log);
-  const server = await startServer(services);
+  let server: RunningServer;
+  try {
+    server = await startServer(services);
+  } catch (error) {
+    await store.drop();
+    throw error;
+  }
   const project = await services.projects.ensureDefault();
   return {
     kind,

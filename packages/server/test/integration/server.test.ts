@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { call } from '../helpers/http.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { storeKinds } from '../helpers/stores.js';
+
+for (const kind of storeKinds()) {
+  describe(`server basics [${kind}]`, () => {
+    let server: TestServer;
+
+    before(async () => {
+      server = await startTestServer(kind, { HOOKBRIDGE_AUTH_FAILURE_LIMIT: '5' });
+    });
+    after(() => server.close());
+
+    it('answers /healthz and /readyz without a key', async () => {
+      const health = await call(server.url, 'GET', '/healthz');
+      assert.equal(health.status, 200);
+      assert.deepEqual(health.body, { status: 'ok' });
+      const ready = await call(server.url, 'GET', '/readyz');
+      assert.equal(ready.status, 200);
+      assert.deepEqual(ready.body, { status: 'ready' });
+    });
+
+    it('answers unknown routes with a 404 envelope, with or without a key', async () => {
+      for (const key of [null, server.apiKey]) {
+        const response = await call(server.url, 'GET', '/v1/nothing-here?x=1', { key });
+        assert.equal(response.status, 404);
+        assert.equal(response.body.error.code, 'ROUTE_NOT_FOUND');
+        assert.equal(response.body.error.message, 'Route GET /v1/nothing-here not found');
+        assert.match(response.body.meta.request_id, /^req_/);
+        assert.equal(response.headers.get('x-request-id'), response.body.meta.request_id);
+      }
+    });
+
+    it('serves an OpenAPI 3.1 document that lists every route', async () => {
+      const response = await call(server.url, 'GET', '/openapi.json');
+      assert.equal(response.status, 200);
+      const doc = response.body;
+      assert.equal(doc.openapi, '3.1.0');
+      const documented = new Set(
+        Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+          Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+        ),
+      );
+      const registered = server.server.app
+        .printRoutes({ commonPrefix: false, includeMeta: false })
+        .split('\n')
+        .filter(Boolean);
+      assert.ok(registered.length > 0);
+      for (const route of [
+        'GET /v1/api-keys',
+        'POST /v1/api-keys',
+        'DELETE /v1/api-keys/{key_id}',
+        'GET /v1/projects',
+        'POST /v1/projects',
+        'GET /v1/projects/{id}',
+        'PUT /v1/projects/{id}',
+        'DELETE /v1/projects/{id}',
+        'GET /healthz',
+        'GET /readyz',
+      ]) {
+        assert.ok(documented.has(route), `${route} is missing from /openapi.json`);
+      }
+      assert.ok(doc.components.schemas.ErrorEnvelope || JSON.stringify(doc).includes('ErrorEnvelope'));
+    });
+
+    it('throttles repeated failed authentication from one client with 429 and Retry-After', async () => {
+      const statuses: number[] = [];
+      let last: Awaited<ReturnType<typeof call<any>>> | undefined;
+      for (let i = 0; i < 7; i++) {
+        last = await call(server.url, 'GET', '/v1/api-keys', { key: `hb_live_${'x'.repeat(32)}` });
+        statuses.push(last.status);
+      }
+      assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429]);
+      assert.equal(last!.body.error.code, 'RATE_LIMITED');
+      const retryAfter = Number(last!.headers.get('retry-after'));
+      assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+      // A blocked client is refused even with a valid key until the window ends.
+      const valid = await call(server.url, 'GET', '/v1/api-keys', { key: server.apiKey });
+      assert.equal(valid.status, 429);
+    });
+  });
+}
