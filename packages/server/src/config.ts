@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_RETRY_POLICY, parseScheduleSeconds } from './delivery/retry-policy.js';
 
 /**
  * Every setting HookBridge reads, parsed and validated once. Nothing else reads `process.env`.
@@ -19,6 +20,14 @@ export interface Config {
   trustProxy: boolean;
   shutdownTimeoutMs: number;
   lastUsedFlushMs: number;
+  masterKey: Buffer | null;
+  allowPrivateNetworks: boolean;
+  retryScheduleSeconds: number[];
+  retrySchedule429Seconds: number[];
+  deliveryTimeoutMs: number;
+  deliveryCaFile: string | null;
+  workerConcurrency: number;
+  workerBatchSize: number;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +94,28 @@ function adminToken(raw: string, env: string): string | null {
   return raw.trim();
 }
 
+function masterKey(raw: string, env: string): Buffer | null {
+  if (raw.trim() === '') return null;
+  if (!/^[0-9a-fA-F]{64}$/.test(raw.trim())) {
+    throw new ConfigError(
+      `${env} must be 64 hex characters (32 bytes); generate one with \`openssl rand -hex 32\``,
+    );
+  }
+  return Buffer.from(raw.trim(), 'hex');
+}
+
+function schedule(raw: string, env: string): number[] {
+  try {
+    return parseScheduleSeconds(raw);
+  } catch (error) {
+    throw new ConfigError(`${env}: ${(error as Error).message}`);
+  }
+}
+
+function optionalPath(raw: string): string | null {
+  return raw.trim() === '' ? null : resolve(raw.trim());
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function logLevel(raw: string, env: string): Config['logLevel'] {
@@ -119,6 +150,29 @@ const SETTINGS: Setting<any>[] = [
   { env: 'HOOKBRIDGE_TRUST_PROXY', key: 'trustProxy', parse: bool, default: false },
   { env: 'HOOKBRIDGE_SHUTDOWN_TIMEOUT_MS', key: 'shutdownTimeoutMs', parse: int(0, 600000), default: 10000 },
   { env: 'HOOKBRIDGE_LAST_USED_FLUSH_MS', key: 'lastUsedFlushMs', parse: int(0, 3600000), default: 60000 },
+  { env: 'HOOKBRIDGE_MASTER_KEY', key: 'masterKey', parse: masterKey, default: null },
+  { env: 'HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS', key: 'allowPrivateNetworks', parse: bool, default: false },
+  {
+    env: 'HOOKBRIDGE_RETRY_SCHEDULE',
+    key: 'retryScheduleSeconds',
+    parse: schedule,
+    default: [...DEFAULT_RETRY_POLICY.slowScheduleSeconds],
+  },
+  {
+    env: 'HOOKBRIDGE_RETRY_SCHEDULE_429',
+    key: 'retrySchedule429Seconds',
+    parse: schedule,
+    default: [...DEFAULT_RETRY_POLICY.fastScheduleSeconds],
+  },
+  {
+    env: 'HOOKBRIDGE_DELIVERY_TIMEOUT_MS',
+    key: 'deliveryTimeoutMs',
+    parse: int(100, 300000),
+    default: 30000,
+  },
+  { env: 'HOOKBRIDGE_DELIVERY_CA_FILE', key: 'deliveryCaFile', parse: optionalPath, default: null },
+  { env: 'HOOKBRIDGE_WORKER_CONCURRENCY', key: 'workerConcurrency', parse: int(1, 10000), default: 256 },
+  { env: 'HOOKBRIDGE_WORKER_BATCH_SIZE', key: 'workerBatchSize', parse: int(1, 1000), default: 100 },
 ];
 
 export const SETTING_NAMES: readonly string[] = SETTINGS.map((s) => s.env);

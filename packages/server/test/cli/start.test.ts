@@ -4,14 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { call } from '../helpers/http.js';
-import { runHookbridge, runToCompletion } from '../helpers/process.js';
+import { killAll, runHookbridge, runToCompletion } from '../helpers/process.js';
 
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 describe('hookbridge start on the embedded store', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookbridge-cli-'));
   const args = ['--port', '0', '--data-dir', dataDir];
-  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  after(() => {
+    killAll();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   let firstKey = '';
 
   it('first start prints where it listens and a live key, once', async () => {

@@ -11,12 +11,23 @@ export interface HookbridgeProcess {
   exited: Promise<number | null>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every child still running: call from `after` so a failed assertion cannot leave a server behind. */
+export function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** Runs the `hookbridge` command line as a real child process. */
 export function runHookbridge(args: string[], env: Record<string, string> = {}): HookbridgeProcess {
+  // The embedded store unless the test names a database: CI exports DATABASE_URL for the whole suite.
+  const { DATABASE_URL: _inherited, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    env: { ...process.env, HOOKBRIDGE_LOG_LEVEL: 'warn', ...env },
+    env: { ...inherited, HOOKBRIDGE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let output = '';
   const waiters = new Set<() => void>();
   const append = (chunk: Buffer) => {
