@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { buildServices, type Services } from './services.js';
 import type { Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
+import { resolveMasterKey } from './store/master-key.js';
 import { openStore } from './store/open.js';
 
 export interface RunningServer {
@@ -22,11 +23,12 @@ export function createLogger(config: Config): Logger {
 
 /** Opens the store, migrates it and bootstraps the default project: what every command starts with. */
 export async function prepareStore(config: Config, log: Logger): Promise<{ db: Db; services: Services }> {
+  const masterKey = resolveMasterKey(config);
   const db = await openStore(config);
   try {
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
-    return { db, services: buildServices(config, db, log) };
+    return { db, services: buildServices(config, db, log, masterKey) };
   } catch (error) {
     await db.close();
     throw error;

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { AuthFailureLimiter } from './http/auth-failure-limiter.js';
 import { ApiKeyService } from './modules/api-keys/service.js';
 import { ProjectService } from './modules/projects/service.js';
+import { SecretBox } from './lib/secret-box.js';
 import type { Db } from './store/db.js';
 
 /** Everything a route or worker needs, built once at boot and passed down; no globals. */
@@ -13,10 +14,13 @@ export interface Services {
   projects: ProjectService;
   apiKeys: ApiKeyService;
   authFailures: AuthFailureLimiter;
+  /** Encrypts secrets at rest under the master key. */
+  secretBox: SecretBox;
 }
 
-export function buildServices(config: Config, db: Db, log: Logger): Services {
+export function buildServices(config: Config, db: Db, log: Logger, masterKey: Buffer): Services {
   return {
+    secretBox: new SecretBox(masterKey),
     config,
     db,
     log,

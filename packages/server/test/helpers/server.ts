@@ -6,6 +6,7 @@ import { buildServices } from '../../src/services.js';
 import { openTestStore, type StoreKind, type TestStore } from './stores.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const TEST_MASTER_KEY = 'ab'.repeat(32);
 
 export interface TestServer {
   kind: StoreKind;
@@ -36,6 +37,7 @@ export async function startTestServer(
     HOOKBRIDGE_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HOOKBRIDGE_BOOTSTRAP_API_KEY: apiKey,
     HOOKBRIDGE_ADMIN_TOKEN: ADMIN_TOKEN,
+    HOOKBRIDGE_MASTER_KEY: TEST_MASTER_KEY,
     // The security suite fails authentication on purpose, many times, from one address.
     HOOKBRIDGE_AUTH_FAILURE_LIMIT: '100000',
     ...env,
@@ -43,7 +45,7 @@ export async function startTestServer(
   const log = logDestination
     ? pino({ level: config.logLevel }, logDestination)
     : pino({ level: config.logLevel });
-  const services = buildServices(config, store.db, log);
+  const services = buildServices(config, store.db, log, config.masterKey!);
   let server: RunningServer;
   try {
     server = await startServer(services);
