@@ -48,6 +48,6 @@ describe('config', () => {
   it('the README configuration table lists every setting', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     for (const name of SETTING_NAMES)
-      assert.match(readme, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `${name} is not in the README`);
+      assert.match(readme, new RegExp(`^\\|\\s*\`${name}\`\\s*\\|`, 'm'), `${name} is not in the README`);
   });
 });

@@ -8,7 +8,7 @@ const doc = readFileSync(new URL('../../../../docs/ERRORS.md', import.meta.url),
 describe('error registry', () => {
   it('docs/ERRORS.md lists exactly the registered codes, each with its status', () => {
     const documented = new Map<string, number>();
-    for (const match of doc.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm))
+    for (const match of doc.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm))
       documented.set(match[1]!, Number(match[2]));
     for (const [code, { status }] of Object.entries(ERROR_CODES)) {
       assert.equal(
