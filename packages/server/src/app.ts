@@ -9,7 +9,10 @@ import { installOpenApi, registerOpenApiRoute } from './http/openapi.js';
 import { installValidation } from './http/validation.js';
 import { randomString } from './lib/ids.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { endpointRoutes } from './modules/endpoints/routes.js';
+import { messageRoutes } from './modules/messages/routes.js';
 import { projectRoutes } from './modules/projects/routes.js';
+import { sendRoutes } from './modules/send/routes.js';
 import type { Services } from './services.js';
 
 /** Request bodies up to this size reach the handlers, so an oversized payload gets a precise 400. */
@@ -54,5 +57,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(healthRoutes(services));
   await app.register(projectRoutes(services));
   await app.register(apiKeyRoutes(services));
+  await app.register(endpointRoutes(services));
+  await app.register(sendRoutes(services));
+  await app.register(messageRoutes(services));
   return app;
 }

@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './store/data-dir-lock.js';
-import { createLogger, prepareStore, startServer } from './server.js';
+import { createLogger, prepareStore, type Roles, startServer } from './server.js';
 import { migrate } from './store/migrate.js';
 import { openStore } from './store/open.js';
 import { VERSION } from './version.js';
@@ -23,13 +23,29 @@ function configFrom(options: ServeOptions): Config {
   return loadConfig(process.env, { port: options.port, host: options.host, dataDir: options.dataDir });
 }
 
-async function start(options: ServeOptions): Promise<void> {
-  const config = configFrom(options);
+function serve(roles: Roles) {
+  return async (options: ServeOptions): Promise<void> => {
+    const config = configFrom(options);
+    if (!(roles.api && roles.worker) && !config.databaseUrl) {
+      throw new ConfigError(
+        'separate api and worker processes need PostgreSQL (DATABASE_URL); on the embedded store use `hookbridge start`',
+      );
+    }
+    await run(config, roles);
+  };
+}
+
+async function run(config: Config, roles: Roles): Promise<void> {
   const log = createLogger(config);
   const { services } = await prepareStore(config, log);
-  const server = await startServer(services);
+  const server = await startServer(services, roles);
   const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded store in ${config.dataDir}`;
-  console.log(`HookBridge ${VERSION} listening on ${server.url} — ${store}`);
+  const what = roles.api && roles.worker ? 'API and delivery' : roles.api ? 'API only' : 'delivery worker';
+  console.log(
+    server.url
+      ? `HookBridge ${VERSION} listening on ${server.url} — ${what}, ${store}`
+      : `HookBridge ${VERSION} ${what} running — ${store}`,
+  );
   if (server.firstKey) {
     console.log(
       '\nA project named "Default" was created with this live API key. It is shown only once; keep it:',
@@ -100,7 +116,19 @@ program
   .option('--port <port>', 'port to listen on (PORT)', portOption)
   .option('--host <host>', 'address to bind (HOST)')
   .option(...storeOption)
-  .action(start);
+  .action(serve({ api: true, worker: true }));
+
+program
+  .command('api')
+  .description('serve the HTTP API only (PostgreSQL; run any number)')
+  .option('--port <port>', 'port to listen on (PORT)', portOption)
+  .option('--host <host>', 'address to bind (HOST)')
+  .action(serve({ api: true, worker: false }));
+
+program
+  .command('worker')
+  .description('run a delivery worker only (PostgreSQL; run any number)')
+  .action(serve({ api: false, worker: true }));
 
 program
   .command('migrate')

@@ -3,16 +3,24 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
+import { createDeliveryWorker } from './delivery/create-worker.js';
 import { buildServices, type Services } from './services.js';
 import type { Db } from './store/db.js';
-import { migrate } from './store/migrate.js';
 import { resolveMasterKey } from './store/master-key.js';
+import { migrate } from './store/migrate.js';
 import { openStore } from './store/open.js';
 
+export interface Roles {
+  /** Serve the HTTP API. */
+  api: boolean;
+  /** Run a delivery worker. */
+  worker: boolean;
+}
+
 export interface RunningServer {
-  app: FastifyInstance;
+  app: FastifyInstance | null;
   services: Services;
-  url: string;
+  url: string | null;
   firstKey: string | null;
   close(): Promise<void>;
 }
@@ -21,7 +29,7 @@ export function createLogger(config: Config): Logger {
   return pino({ level: config.logLevel, base: { service: 'hookbridge' } });
 }
 
-/** Opens the store, migrates it and bootstraps the default project: what every command starts with. */
+/** Opens the store, migrates it and builds the services: what every command starts with. */
 export async function prepareStore(config: Config, log: Logger): Promise<{ db: Db; services: Services }> {
   const masterKey = resolveMasterKey(config);
   const db = await openStore(config);
@@ -35,24 +43,43 @@ export async function prepareStore(config: Config, log: Logger): Promise<{ db: D
   }
 }
 
-/** Starts the HTTP server on an opened store. Closing stops accepting, drains in-flight requests, closes the store. */
-export async function startServer(services: Services): Promise<RunningServer> {
-  const { config, db } = services;
+/**
+ * Starts the HTTP API and/or a delivery worker on an opened store. Closing stops accepting requests,
+ * drains those in flight, lets the worker finish its attempts, then closes the store.
+ */
+export async function startServer(
+  services: Services,
+  roles: Roles = { api: true, worker: true },
+): Promise<RunningServer> {
+  const { config, db, log } = services;
+  if (config.allowPrivateNetworks) {
+    log.warn(
+      'HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS is on: endpoints may target loopback and private networks. Development and tests only.',
+    );
+  }
   const { firstKey } = await bootstrap(services);
-  const app = await buildApp(services);
-  await app.listen({ port: config.port, host: config.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const delivery = roles.worker ? createDeliveryWorker(services) : null;
+  await delivery?.worker.start();
+  let app: FastifyInstance | null = null;
+  let url: string | null = null;
+  if (roles.api) {
+    app = await buildApp(services);
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    url = `http://${host}:${port}`;
+  }
   let closing: Promise<void> | null = null;
   return {
     app,
     services,
-    url: `http://${host}:${port}`,
+    url,
     firstKey,
     close() {
       closing ??= (async () => {
-        await app.close();
+        await app?.close();
+        await delivery?.close();
         await db.close();
       })();
       return closing;

@@ -1,5 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERROR_CODES, errorBody } from './errors.js';
+import { AppError, ERROR_CODES, type ErrorCode, errorBody } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The error a body over the route's limit answers with (default REQUEST_TOO_LARGE, 413). */
+    oversizeCode?: ErrorCode;
+  }
+}
 
 /**
  * Turns every failure into the error envelope. Framework errors (schema validation, bad JSON, wrong
@@ -8,7 +15,7 @@ import { AppError, ERROR_CODES, errorBody } from './errors.js';
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const mapped = toAppError(error);
+    const mapped = toAppError(error, request);
     if (!mapped) {
       request.log.error({ err: error, request_id: request.id }, 'unhandled error');
       return send(reply, request, new AppError('INTERNAL_ERROR'));
@@ -30,7 +37,7 @@ function send(reply: FastifyReply, request: FastifyRequest, error: AppError) {
   return reply.code(error.status).send(errorBody(error.code, error.message, request.id, error.details));
 }
 
-function toAppError(error: FastifyError): AppError | null {
+function toAppError(error: FastifyError, request: FastifyRequest): AppError | null {
   if (error instanceof AppError) return error;
   if (error.validation) return new AppError('INVALID_REQUEST', validationMessage(error));
   switch (error.code) {
@@ -43,8 +50,10 @@ function toAppError(error: FastifyError): AppError | null {
       );
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('INVALID_REQUEST', 'Request body is not valid JSON');
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('REQUEST_TOO_LARGE');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const code = request.routeOptions.config.oversizeCode;
+      return code ? new AppError(code) : new AppError('REQUEST_TOO_LARGE');
+    }
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('INVALID_REQUEST', 'Content-Length does not match the body');
   }

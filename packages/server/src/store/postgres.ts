@@ -24,6 +24,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
   pool.on('error', () => {});
   await pool.query('SELECT 1');
   const listener = new NotificationListener(clientConfig);
+  let closed: Promise<void> | null = null;
 
   return {
     kind: 'postgres',
@@ -57,9 +58,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     async exec(sql: string) {
       await pool.query(sql);
     },
-    async close() {
-      await listener.close();
-      await pool.end();
+    close() {
+      closed ??= listener.close().then(() => pool.end());
+      return closed;
     },
   };
 }

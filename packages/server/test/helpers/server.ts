@@ -56,14 +56,14 @@ export async function startTestServer(
   const project = await services.projects.ensureDefault();
   return {
     kind,
-    url: server.url,
+    url: server.url!,
     apiKey,
     projectId: project.id,
     store,
     server,
     config,
     async close() {
-      await server.app.close();
+      await server.close();
       await store.drop();
     },
   };

@@ -43,8 +43,8 @@ for (const kind of storeKinds()) {
           Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
         ),
       );
-      const registered = server.server.app
-        .printRoutes({ commonPrefix: false, includeMeta: false })
+      const registered = server.server
+        .app!.printRoutes({ commonPrefix: false, includeMeta: false })
         .split('\n')
         .filter(Boolean);
       assert.ok(registered.length > 0);

@@ -1,0 +1,151 @@
+import { performance } from 'node:perf_hooks';
+import { newUuid } from '../lib/ids.js';
+import type { Completion } from './completions.js';
+import type { DeliveryResult, HttpSender } from './http-sender.js';
+import type { ClaimedMessage, EndpointTarget } from './queue-store.js';
+import { type AttemptOutcome, decideNextStep, type RetryPolicy } from './retry-policy.js';
+import { signatureHeader } from './signing.js';
+
+export interface AttemptContext {
+  sender: HttpSender;
+  policy: RetryPolicy;
+  userAgent: string;
+  now?: () => number;
+  random?: () => number;
+}
+
+/**
+ * The request headers of one attempt: content type and user agent, then the endpoint's custom headers,
+ * then the send-time headers (which win, compared case-insensitively), then the X-Webhook-* headers,
+ * which nothing may override.
+ */
+export function buildHeaders(
+  message: Pick<ClaimedMessage, 'id' | 'content_type' | 'headers'>,
+  target: Pick<EndpointTarget, 'headers' | 'hmac_enabled'>,
+  secrets: string[],
+  timestampSeconds: number,
+  body: Uint8Array,
+  userAgent: string,
+): Record<string, string> {
+  const merged = new Map<string, [string, string]>();
+  const put = (name: string, value: string) => merged.set(name.toLowerCase(), [name, value]);
+  put('Content-Type', message.content_type);
+  put('User-Agent', userAgent);
+  for (const [name, value] of Object.entries(target.headers)) put(name, value);
+  for (const [name, value] of Object.entries(message.headers)) put(name, value);
+  put('X-Webhook-Id', message.id);
+  put('X-Webhook-Timestamp', String(timestampSeconds));
+  if (target.hmac_enabled && secrets.length > 0) {
+    put('X-Webhook-Signature', signatureHeader(secrets, timestampSeconds, body));
+  }
+  return Object.fromEntries(merged.values());
+}
+
+/** Makes one delivery attempt and turns its result into what the completion writer records. */
+export async function attemptDelivery(
+  message: ClaimedMessage,
+  target: EndpointTarget | undefined,
+  secrets: string[],
+  context: AttemptContext,
+): Promise<Completion> {
+  const now = context.now ?? Date.now;
+  if (!target || target.deleted) return finalWithoutAttempt(message, 'endpoint deleted');
+  if (!message.payload) return finalWithoutAttempt(message, 'payload no longer retained');
+
+  const startedAt = now();
+  const started = performance.now();
+  const timestamp = Math.floor(startedAt / 1000);
+  const body = message.payload;
+  const headers = buildHeaders(message, target, secrets, timestamp, body, context.userAgent);
+  const processingMs = performance.now() - started;
+  const result = await context.sender.send({ url: target.url, headers, body });
+
+  const counted = message.attempt_count - message.fast_retry_count;
+  const decision = decideNextStep(
+    toOutcome(result),
+    { slowAttempts: counted + 1, fastRetries: message.fast_retry_count },
+    context.policy,
+    { now: now(), random: context.random ?? Math.random },
+  );
+  const attemptNo = message.attempt_count + 1;
+  const latencyMs = Math.round(result.timings.totalMs);
+  const responseStatus = result.kind === 'response' ? result.status : null;
+  const lastError = describeFailure(result, decision.kind);
+  const retry = decision.kind === 'retry' ? decision : null;
+  const finishedAt = new Date(now());
+
+  return {
+    message_id: message.id,
+    status: decision.kind === 'retry' ? 'pending_retry' : decision.kind,
+    next_attempt_at: retry ? new Date(finishedAt.getTime() + retry.delayMs).toISOString() : null,
+    attempt_count: attemptNo,
+    fast_retry_count: message.fast_retry_count + (retry && !retry.countsAgainstLimit ? 1 : 0),
+    last_error: decision.kind === 'failed_permanent' && !lastError ? decision.reason : lastError,
+    response_status: responseStatus,
+    response_latency_ms: latencyMs,
+    attempted_at: new Date(startedAt).toISOString(),
+    attempt: {
+      id: newUuid(),
+      message_id: message.id,
+      project_id: message.project_id,
+      endpoint_id: message.endpoint_id,
+      attempt_no: attemptNo,
+      response_status: responseStatus,
+      response_latency_ms: latencyMs,
+      processing_ms: round(processingMs),
+      error_text: result.kind === 'error' ? result.message : null,
+      response_headers: result.kind === 'response' ? result.headers : null,
+      response_body: result.kind === 'response' ? result.body : null,
+      response_body_truncated: result.kind === 'response' && result.bodyTruncated,
+      request_headers: redactSignature(headers),
+      retry_type: retry?.retryType ?? null,
+      retry_after_seconds: retry ? Math.round(retry.delayMs / 1000) : null,
+      resolved_ip: result.resolvedIp,
+      dns_ms: result.timings.dnsMs,
+      tcp_connect_ms: result.timings.connectMs,
+      tls_handshake_ms: result.timings.tlsMs,
+      ttfb_ms: result.timings.ttfbMs,
+      transfer_ms: result.timings.transferMs,
+      conn_reused: result.kind === 'response' ? result.connectionReused : null,
+      created_at: finishedAt.toISOString(),
+    },
+  };
+}
+
+function toOutcome(result: DeliveryResult): AttemptOutcome {
+  return result.kind === 'response'
+    ? { kind: 'response', status: result.status, retryAfter: result.headers['retry-after'] ?? null }
+    : { kind: 'error', error: result.error };
+}
+
+function describeFailure(result: DeliveryResult, decision: string): string | null {
+  if (result.kind === 'error') return result.message;
+  if (decision === 'succeeded') return null;
+  return `HTTP ${result.status}`;
+}
+
+function finalWithoutAttempt(message: ClaimedMessage, reason: string): Completion {
+  return {
+    message_id: message.id,
+    status: 'failed_permanent',
+    next_attempt_at: null,
+    attempt_count: message.attempt_count,
+    fast_retry_count: message.fast_retry_count,
+    last_error: reason,
+    response_status: null,
+    response_latency_ms: null,
+    attempted_at: null,
+    attempt: null,
+  };
+}
+
+/** Attempt logs keep the request headers, but a signature is as good as a password for one replay. */
+function redactSignature(headers: Record<string, string>): Record<string, string> {
+  const copy = { ...headers };
+  if (copy['X-Webhook-Signature']) copy['X-Webhook-Signature'] = 'sha256=…';
+  return copy;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

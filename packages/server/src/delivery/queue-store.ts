@@ -1,0 +1,110 @@
+import type { Queryable } from '../store/db.js';
+
+/** A message taken by a worker, with the lease that marks it as being delivered. */
+export interface ClaimedMessage {
+  id: string;
+  project_id: string;
+  endpoint_id: string;
+  payload: Uint8Array | null;
+  content_type: string;
+  headers: Record<string, string>;
+  attempt_count: number;
+  fast_retry_count: number;
+  prior_status: 'queued' | 'pending_retry';
+  next_attempt_at: Date;
+}
+
+export interface EndpointTarget {
+  id: string;
+  url: string;
+  headers: Record<string, string>;
+  hmac_enabled: boolean;
+  rate_limit_rps: number;
+  burst: number;
+  deleted: boolean;
+}
+
+/**
+ * Claims up to `limit` due messages. SKIP LOCKED lets any number of workers claim at once without
+ * waiting on each other; the lease (`locked_until`) returns a message to the queue if its worker dies.
+ * Messages of paused endpoints are skipped here as well as by `held`, which closes the race with a send
+ * that read the endpoint just before it was paused.
+ */
+export async function claimDue(
+  db: Queryable,
+  limit: number,
+  leaseMs: number,
+  workerId: string,
+): Promise<ClaimedMessage[]> {
+  return db.query<ClaimedMessage>(
+    `WITH due AS (
+       SELECT m.id, m.status AS prior_status
+         FROM messages m JOIN endpoints e ON e.id = m.endpoint_id
+        WHERE m.status IN ('queued', 'pending_retry') AND NOT m.held AND m.next_attempt_at <= now()
+          AND NOT e.paused
+        ORDER BY m.next_attempt_at
+        LIMIT $1
+        FOR UPDATE OF m SKIP LOCKED
+     )
+     UPDATE messages m
+        SET status = 'delivering', locked_until = now() + $2 * interval '1 millisecond', locked_by = $3,
+            updated_at = now()
+       FROM due
+      WHERE m.id = due.id
+     RETURNING m.id, m.project_id, m.endpoint_id, m.payload, m.content_type, m.headers, m.attempt_count,
+               m.fast_retry_count, due.prior_status, m.next_attempt_at`,
+    [limit, leaseMs, workerId],
+  );
+}
+
+export async function loadTargets(
+  db: Queryable,
+  endpointIds: string[],
+): Promise<Map<string, EndpointTarget>> {
+  const rows = await db.query<EndpointTarget>(
+    `SELECT id, url, headers, hmac_enabled, rate_limit_rps, burst, deleted_at IS NOT NULL AS deleted
+       FROM endpoints WHERE id = ANY($1::text[])`,
+    [endpointIds],
+  );
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/** Puts messages back without spending an attempt (rate limited, or the worker is stopping). */
+export async function release(
+  db: Queryable,
+  ids: string[],
+  delaysMs: number[],
+  workerId: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `UPDATE messages m
+        SET status = CASE WHEN m.attempt_count = 0 THEN 'queued' ELSE 'pending_retry' END,
+            next_attempt_at = now() + r.delay_ms * interval '1 millisecond',
+            locked_until = NULL, locked_by = NULL, updated_at = now()
+       FROM unnest($1::uuid[], $2::float8[]) AS r(id, delay_ms)
+      WHERE m.id = r.id AND m.status = 'delivering' AND m.locked_by = $3`,
+    [ids, delaysMs, workerId],
+  );
+}
+
+/** Returns messages whose worker's lease ran out (the worker crashed) to the queue. */
+export async function reapExpiredLeases(db: Queryable): Promise<number> {
+  const rows = await db.query(
+    `UPDATE messages
+        SET status = CASE WHEN attempt_count = 0 THEN 'queued' ELSE 'pending_retry' END,
+            next_attempt_at = now(), locked_until = NULL, locked_by = NULL, updated_at = now()
+      WHERE status = 'delivering' AND locked_until < now()
+      RETURNING id`,
+  );
+  return rows.length;
+}
+
+/** When the next message falls due (null when none is scheduled). */
+export async function nextDueAt(db: Queryable): Promise<Date | null> {
+  const rows = await db.query<{ due: Date | null }>(
+    `SELECT min(next_attempt_at) AS due FROM messages
+      WHERE status IN ('queued', 'pending_retry') AND NOT held`,
+  );
+  return rows[0]?.due ?? null;
+}

@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { SecretBox } from '../lib/secret-box.js';
+import { loadSigningSecrets } from '../modules/endpoints/signing-secrets.js';
+import type { Db } from '../store/db.js';
+import { type AttemptContext, attemptDelivery } from './attempt.js';
+import { MESSAGES_CHANNEL } from './channels.js';
+import { CompletionWriter } from './completions.js';
+import * as queue from './queue-store.js';
+import { takeTokens } from './rate-limiter.js';
+
+export interface WorkerOptions {
+  concurrency: number;
+  batchSize: number;
+  /** How long a claim holds a message before another worker may take it over. */
+  leaseMs: number;
+  /** Longest sleep without a wake-up, as a safety net (NOTIFY is the normal path). */
+  maxIdleMs?: number;
+  reapIntervalMs?: number;
+}
+
+/**
+ * The delivery loop: claim due messages, deliver them concurrently, record the results, sleep until
+ * woken by NOTIFY or the next due time. Never polls in a busy loop.
+ */
+export class DeliveryWorker {
+  readonly id = `worker_${randomBytes(6).toString('hex')}`;
+  private readonly completions: CompletionWriter;
+  private inFlight = 0;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+  private unlisten: (() => Promise<void>) | null = null;
+  private reaper: NodeJS.Timeout | null = null;
+  private readonly idle = new Set<() => void>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly secretBox: SecretBox,
+    private readonly attempt: AttemptContext,
+    private readonly options: WorkerOptions,
+    private readonly log: Logger,
+  ) {
+    this.completions = new CompletionWriter(db, this.id, log, () => this.wake());
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.unlisten = await this.db.listen(MESSAGES_CHANNEL, () => this.wake());
+    const reapEvery = this.options.reapIntervalMs ?? 5000;
+    this.reaper = setInterval(() => void this.reap(), reapEvery);
+    this.reaper.unref();
+    await this.reap();
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, lets the attempts in flight finish (they are bounded by the delivery timeout), records them. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.reaper) clearInterval(this.reaper);
+    this.wake();
+    await this.loop;
+    while (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
+    await this.completions.flush();
+    await this.unlisten?.();
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const free = this.options.concurrency - this.inFlight;
+        if (free <= 0) {
+          await this.sleep(this.options.maxIdleMs ?? 30_000);
+          continue;
+        }
+        this.woken = false;
+        const limit = Math.min(this.options.batchSize, free);
+        const claimed = await queue.claimDue(this.db, limit, this.options.leaseMs, this.id);
+        if (claimed.length > 0) await this.dispatch(claimed);
+        if (claimed.length === limit) continue;
+        await this.sleep(await this.idleFor(claimed.length));
+      } catch (error) {
+        this.log.error({ err: error }, 'delivery loop failed; retrying');
+        await this.sleep(1000);
+      }
+    }
+  }
+
+  /** Time until the next scheduled message, at most maxIdleMs; a floor guards messages that cannot be claimed yet. */
+  private async idleFor(justClaimed: number): Promise<number> {
+    const maxIdle = this.options.maxIdleMs ?? 30_000;
+    const due = await queue.nextDueAt(this.db);
+    if (!due) return maxIdle;
+    const wait = due.getTime() - Date.now();
+    const floor = justClaimed > 0 ? 0 : 250;
+    return Math.min(maxIdle, Math.max(wait, floor));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || !this.running || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private async dispatch(claimed: queue.ClaimedMessage[]): Promise<void> {
+    const endpointIds = [...new Set(claimed.map((m) => m.endpoint_id))];
+    const [targets, secrets] = await Promise.all([
+      queue.loadTargets(this.db, endpointIds),
+      loadSigningSecrets(this.db, this.secretBox, endpointIds),
+    ]);
+    const allowed = await this.applyRateLimits(claimed, targets);
+    for (const message of allowed) {
+      this.inFlight++;
+      attemptDelivery(
+        message,
+        targets.get(message.endpoint_id),
+        secrets.get(message.endpoint_id) ?? [],
+        this.attempt,
+      )
+        .then(
+          (completion) => this.completions.add(completion),
+          (error) => this.log.error({ err: error, message_id: message.id }, 'delivery attempt crashed'),
+        )
+        .finally(() => this.finished());
+    }
+  }
+
+  private finished(): void {
+    if (this.inFlight-- === this.options.concurrency) this.wake();
+    if (this.inFlight === 0) {
+      for (const resolve of this.idle) resolve();
+      this.idle.clear();
+    }
+  }
+
+  /** Takes tokens for rate-limited endpoints; messages beyond them go back, without spending an attempt. */
+  private async applyRateLimits(
+    claimed: queue.ClaimedMessage[],
+    targets: Map<string, queue.EndpointTarget>,
+  ): Promise<queue.ClaimedMessage[]> {
+    const byEndpoint = new Map<string, queue.ClaimedMessage[]>();
+    for (const message of claimed) {
+      const target = targets.get(message.endpoint_id);
+      if (!target || target.deleted || target.rate_limit_rps <= 0) continue;
+      byEndpoint.set(message.endpoint_id, [...(byEndpoint.get(message.endpoint_id) ?? []), message]);
+    }
+    if (byEndpoint.size === 0) return claimed;
+    const refused = new Set<string>();
+    const releaseIds: string[] = [];
+    const releaseDelays: number[] = [];
+    for (const [endpointId, messages] of byEndpoint) {
+      const target = targets.get(endpointId)!;
+      const { granted, waitMsPerToken, tokensLeft } = await takeTokens(
+        this.db,
+        endpointId,
+        target.rate_limit_rps,
+        target.burst,
+        messages.length,
+      );
+      messages.slice(granted).forEach((message, index) => {
+        refused.add(message.id);
+        releaseIds.push(message.id);
+        releaseDelays.push(Math.ceil((index + 1 - tokensLeft) * waitMsPerToken));
+      });
+    }
+    await queue.release(this.db, releaseIds, releaseDelays, this.id);
+    return claimed.filter((m) => !refused.has(m.id));
+  }
+
+  private async reap(): Promise<void> {
+    try {
+      const reaped = await queue.reapExpiredLeases(this.db);
+      if (reaped > 0) {
+        this.log.warn({ count: reaped }, 'requeued messages whose worker lease expired');
+        this.wake();
+      }
+    } catch (error) {
+      this.log.error({ err: error }, 'lease reaper failed');
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { toRfc3339 } from '../../lib/time.js';
+import type { AttemptRow, MessageRow } from './store.js';
+
+/** The documented Message object; optional fields are omitted when empty, as HookBridge does. */
+export function presentMessage(row: MessageRow) {
+  return compact({
+    id: row.id,
+    project_id: row.project_id,
+    endpoint_id: row.endpoint_id,
+    status: row.status,
+    mode: row.mode,
+    attempt_count: row.attempt_count,
+    replay_count: row.replay_count,
+    content_type: row.content_type,
+    size_bytes: row.size_bytes,
+    payload_sha256: row.payload_sha256,
+    idempotency_key: row.idempotency_key,
+    next_attempt_at: row.status === 'pending_retry' ? toRfc3339(row.next_attempt_at) : null,
+    last_error: row.last_error,
+    response_status: row.response_status,
+    response_latency_ms: row.response_latency_ms,
+    first_attempt_at: toRfc3339(row.first_attempt_at),
+    delivered_at: toRfc3339(row.delivered_at),
+    failed_at: toRfc3339(row.failed_at),
+    retention_hours: row.retention_hours,
+    created_at: toRfc3339(row.created_at),
+    updated_at: toRfc3339(row.updated_at),
+  });
+}
+
+export function presentAttempt(row: AttemptRow) {
+  const { created_at, ...rest } = row;
+  return compact({ ...rest, created_at: toRfc3339(created_at) });
+}
+
+function compact<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
+}

@@ -1,0 +1,66 @@
+import { AppError } from '../../http/errors.js';
+import { sha256Hex } from '../../lib/crypto.js';
+import { newUuid } from '../../lib/ids.js';
+import type { Db } from '../../store/db.js';
+import type { KeyMode } from '../api-keys/service.js';
+import * as store from './store.js';
+
+/** 1 MB, as HookBridge documents; measured on the payload's JSON encoding. */
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+export interface SendInput {
+  projectId: string;
+  mode: KeyMode;
+  endpointId: string;
+  payload: unknown;
+  headers: Record<string, string>;
+  idempotencyKey: string | null;
+  retentionHours: number | null;
+}
+
+export class SendService {
+  constructor(private readonly db: Db) {}
+
+  /** Accepts a message durably: it is committed before this resolves. */
+  async send(input: SendInput): Promise<{ messageId: string }> {
+    if (!input.endpointId.startsWith('ep_')) {
+      throw new AppError('INVALID_REQUEST', 'endpoint_id must be in format ep_xxx');
+    }
+    const payload = Buffer.from(JSON.stringify(input.payload), 'utf8');
+    if (payload.byteLength > MAX_PAYLOAD_BYTES) {
+      throw new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `Payload is ${payload.byteLength} bytes; the maximum is ${MAX_PAYLOAD_BYTES} bytes (1 MB)`,
+      );
+    }
+    const payloadSha256 = sha256Hex(payload);
+    const key = input.idempotencyKey;
+    if (key) {
+      const existing = await store.findByIdempotencyKey(this.db, input.projectId, input.endpointId, key);
+      if (existing) return this.replayed(existing, payloadSha256);
+    }
+    const inserted = await store.insertMessage(this.db, {
+      id: newUuid(),
+      projectId: input.projectId,
+      endpointId: input.endpointId,
+      mode: input.mode,
+      payload,
+      payloadSha256,
+      headers: input.headers,
+      idempotencyKey: key,
+      retentionHours: input.retentionHours,
+    });
+    if (inserted) return { messageId: inserted.id };
+    // Nothing inserted: a concurrent send with the same key won, or the endpoint is not ours and live.
+    const winner = key
+      ? await store.findByIdempotencyKey(this.db, input.projectId, input.endpointId, key)
+      : null;
+    if (winner) return this.replayed(winner, payloadSha256);
+    throw new AppError('ENDPOINT_NOT_FOUND');
+  }
+
+  private replayed(existing: store.ExistingMessage, payloadSha256: string) {
+    if (existing.payload_sha256 !== payloadSha256) throw new AppError('IDEMPOTENCY_MISMATCH');
+    return { messageId: existing.id };
+  }
+}
