@@ -28,6 +28,7 @@ export interface Config {
   deliveryCaFile: string | null;
   workerConcurrency: number;
   workerBatchSize: number;
+  workerLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +174,7 @@ const SETTINGS: Setting<any>[] = [
   { env: 'HOOKBRIDGE_DELIVERY_CA_FILE', key: 'deliveryCaFile', parse: optionalPath, default: null },
   { env: 'HOOKBRIDGE_WORKER_CONCURRENCY', key: 'workerConcurrency', parse: int(1, 10000), default: 256 },
   { env: 'HOOKBRIDGE_WORKER_BATCH_SIZE', key: 'workerBatchSize', parse: int(1, 1000), default: 100 },
+  { env: 'HOOKBRIDGE_WORKER_LEASE_MS', key: 'workerLeaseMs', parse: int(1000, 3600000), default: 90000 },
 ];
 
 export const SETTING_NAMES: readonly string[] = SETTINGS.map((s) => s.env);
@@ -184,7 +186,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     config[setting.key as keyof Config] =
       raw === undefined ? setting.default : setting.parse(raw, setting.env);
   }
-  return { ...(config as unknown as Config), ...stripUndefined(overrides) };
+  const result = { ...(config as unknown as Config), ...stripUndefined(overrides) };
+  if (result.workerLeaseMs <= result.deliveryTimeoutMs) {
+    // A lease shorter than an attempt would hand a message to a second worker while the first still delivers it.
+    throw new ConfigError('HOOKBRIDGE_WORKER_LEASE_MS must be longer than HOOKBRIDGE_DELIVERY_TIMEOUT_MS');
+  }
+  return result;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

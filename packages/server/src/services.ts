@@ -23,14 +23,15 @@ export interface Services {
 }
 
 export function buildServices(config: Config, db: Db, log: Logger, masterKey: Buffer): Services {
+  const secretBox = new SecretBox(masterKey);
   return {
-    secretBox: new SecretBox(masterKey),
+    secretBox,
     config,
     db,
     log,
     projects: new ProjectService(db),
     apiKeys: new ApiKeyService(db, config),
-    endpoints: new EndpointService(db, new SecretBox(masterKey), config),
+    endpoints: new EndpointService(db, secretBox, config),
     send: new SendService(db),
     authFailures: new AuthFailureLimiter(config.authFailureLimit, config.authFailureWindowMs),
   };

@@ -30,8 +30,8 @@ export function createDeliveryWorker(services: Services): { worker: DeliveryWork
     {
       concurrency: config.workerConcurrency,
       batchSize: config.workerBatchSize,
-      // Longer than any attempt can take, so a live worker never loses a message it is delivering.
-      leaseMs: config.deliveryTimeoutMs + 60_000,
+      leaseMs: config.workerLeaseMs,
+      reapIntervalMs: Math.min(5000, Math.ceil(config.workerLeaseMs / 2)),
     },
     services.log.child({ component: 'delivery', worker: undefined }),
   );

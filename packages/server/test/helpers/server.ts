@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { type Config, loadConfig } from '../../src/config.js';
 import { generateKey } from '../../src/modules/api-keys/service.js';
-import { type RunningServer, startServer } from '../../src/server.js';
+import { type Roles, type RunningServer, startServer } from '../../src/server.js';
 import { buildServices } from '../../src/services.js';
 import { openTestStore, type StoreKind, type TestStore } from './stores.js';
 
@@ -28,6 +28,7 @@ export async function startTestServer(
   kind: StoreKind,
   env: Record<string, string> = {},
   logDestination?: NodeJS.WritableStream,
+  roles: Roles = { api: true, worker: true },
 ): Promise<TestServer> {
   const store = await openTestStore(kind);
   const apiKey = generateKey('live');
@@ -48,7 +49,7 @@ export async function startTestServer(
   const services = buildServices(config, store.db, log, config.masterKey!);
   let server: RunningServer;
   try {
-    server = await startServer(services);
+    server = await startServer(services, roles);
   } catch (error) {
     await store.drop();
     throw error;
