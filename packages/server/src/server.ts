@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
-import { createDeliveryWorker } from './delivery/create-worker.js';
+import { createDeliveryWorkers } from './delivery/create-worker.js';
 import { buildServices, type Services } from './services.js';
 import type { Db } from './store/db.js';
 import { resolveMasterKey } from './store/master-key.js';
@@ -58,8 +58,8 @@ export async function startServer(
     );
   }
   const { firstKey } = await bootstrap(services);
-  const delivery = roles.worker ? createDeliveryWorker(services) : null;
-  await delivery?.worker.start();
+  const delivery = roles.worker ? createDeliveryWorkers(services) : null;
+  await delivery?.start();
   let app: FastifyInstance | null = null;
   let url: string | null = null;
   if (roles.api) {

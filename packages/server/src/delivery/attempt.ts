@@ -15,6 +15,25 @@ export interface AttemptContext {
 }
 
 /**
+ * Headers of the original request that describe that hop, not the message: a forwarded inbound
+ * message keeps the provider's other headers. (Outbound send-time headers can never contain these.)
+ */
+const NOT_FORWARDED = new Set([
+  'host',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'proxy-connection',
+  'expect',
+]);
+
+/**
  * The request headers of one attempt: content type and user agent, then the endpoint's custom headers,
  * then the send-time headers (which win, compared case-insensitively), then the X-Webhook-* headers,
  * which nothing may override.
@@ -32,7 +51,9 @@ export function buildHeaders(
   put('Content-Type', message.content_type);
   put('User-Agent', userAgent);
   for (const [name, value] of Object.entries(target.headers)) put(name, value);
-  for (const [name, value] of Object.entries(message.headers)) put(name, value);
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (!NOT_FORWARDED.has(name.toLowerCase())) put(name, value);
+  }
   put('X-Webhook-Id', message.id);
   put('X-Webhook-Timestamp', String(timestampSeconds));
   if (target.hmac_enabled && secrets.length > 0) {

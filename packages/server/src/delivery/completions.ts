@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
+import type { QueueSource } from './queue-source.js';
 
 export interface AttemptRecord {
   id: string;
@@ -54,6 +55,7 @@ export class CompletionWriter {
 
   constructor(
     private readonly db: Db,
+    private readonly source: QueueSource,
     private readonly workerId: string,
     private readonly log: Logger,
     /** Called after each batch is committed: retries it scheduled may be due before the worker's next wake-up. */
@@ -85,7 +87,7 @@ export class CompletionWriter {
   private async write(batch: Completion[]): Promise<void> {
     for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
       try {
-        await writeCompletions(this.db, batch, this.workerId);
+        await writeCompletions(this.db, this.source, batch, this.workerId);
         this.onWritten();
         return;
       } catch (error) {
@@ -97,17 +99,23 @@ export class CompletionWriter {
   }
 }
 
-export async function writeCompletions(db: Db, batch: Completion[], workerId: string): Promise<void> {
+export async function writeCompletions(
+  db: Db,
+  source: QueueSource,
+  batch: Completion[],
+  workerId: string,
+): Promise<void> {
+  const { messages, attempts: attemptsTable, endpoints, endpointColumn, endpointType } = source;
   const attempts = batch.flatMap((c) => (c.attempt ? [c.attempt] : []));
   const updates = batch.map(({ attempt: _attempt, ...update }) => update);
   await db.query(
     `WITH recorded AS (
-       INSERT INTO attempts (id, message_id, project_id, endpoint_id, attempt_no, response_status,
+       INSERT INTO ${attemptsTable} (id, message_id, project_id, ${endpointColumn}, attempt_no, response_status,
               response_latency_ms, processing_ms, error_text, response_headers, response_body,
               response_body_truncated, request_headers, retry_type, retry_after_seconds, resolved_ip, dns_ms,
               tcp_connect_ms, tls_handshake_ms, ttfb_ms, transfer_ms, conn_reused, created_at)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS a(id uuid, message_id uuid, project_id uuid,
-              endpoint_id text, attempt_no int, response_status int, response_latency_ms int, processing_ms real,
+              endpoint_id ${endpointType}, attempt_no int, response_status int, response_latency_ms int, processing_ms real,
               error_text text, response_headers jsonb, response_body text, response_body_truncated boolean,
               request_headers jsonb, retry_type text, retry_after_seconds int, resolved_ip text, dns_ms real,
               tcp_connect_ms real, tls_handshake_ms real, ttfb_ms real, transfer_ms real, conn_reused boolean,
@@ -119,9 +127,9 @@ export async function writeCompletions(db: Db, batch: Completion[], workerId: st
               response_status int, response_latency_ms int, attempted_at timestamptz)
      ), decided AS (
        SELECT r.*, (r.status = 'pending_retry' AND e.deleted_at IS NOT NULL) AS orphaned, e.paused
-         FROM results r JOIN messages m ON m.id = r.message_id JOIN endpoints e ON e.id = m.endpoint_id
+         FROM results r JOIN ${messages} m ON m.id = r.message_id JOIN ${endpoints} e ON e.id = m.${endpointColumn}
      )
-     UPDATE messages m
+     UPDATE ${messages} m
         SET status = CASE WHEN d.orphaned THEN 'failed_permanent' ELSE d.status END,
             last_error = CASE WHEN d.orphaned THEN 'endpoint deleted' ELSE d.last_error END,
             next_attempt_at = CASE WHEN d.orphaned THEN NULL ELSE d.next_attempt_at END,

@@ -2,11 +2,18 @@ import { readFileSync } from 'node:fs';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { HttpSender } from './http-sender.js';
+import { INBOUND, OUTBOUND } from './queue-source.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 import { DeliveryWorker } from './worker.js';
 
-/** A delivery worker configured from the settings, with its own connection pool. */
-export function createDeliveryWorker(services: Services): { worker: DeliveryWorker; close(): Promise<void> } {
+/**
+ * The delivery workers of one process, configured from the settings: one for outbound messages and one
+ * for forwarded inbound messages, sharing one connection pool.
+ */
+export function createDeliveryWorkers(services: Services): {
+  start(): Promise<void>;
+  close(): Promise<void>;
+} {
   const { config } = services;
   const userAgent = `HookBridge/${VERSION}`;
   const sender = new HttpSender({
@@ -15,30 +22,38 @@ export function createDeliveryWorker(services: Services): { worker: DeliveryWork
     userAgent,
     ...(config.deliveryCaFile ? { ca: readFileSync(config.deliveryCaFile) } : {}),
   });
-  const worker = new DeliveryWorker(
-    services.db,
-    services.secretBox,
-    {
-      sender,
-      userAgent,
-      policy: {
-        ...DEFAULT_RETRY_POLICY,
-        slowScheduleSeconds: config.retryScheduleSeconds,
-        fastScheduleSeconds: config.retrySchedule429Seconds,
-      },
+  const attempt = {
+    sender,
+    userAgent,
+    policy: {
+      ...DEFAULT_RETRY_POLICY,
+      slowScheduleSeconds: config.retryScheduleSeconds,
+      fastScheduleSeconds: config.retrySchedule429Seconds,
     },
-    {
-      concurrency: config.workerConcurrency,
-      batchSize: config.workerBatchSize,
-      leaseMs: config.workerLeaseMs,
-      reapIntervalMs: Math.min(5000, Math.ceil(config.workerLeaseMs / 2)),
-    },
-    services.log.child({ component: 'delivery', worker: undefined }),
+  };
+  const options = {
+    concurrency: config.workerConcurrency,
+    batchSize: config.workerBatchSize,
+    leaseMs: config.workerLeaseMs,
+    reapIntervalMs: Math.min(5000, Math.ceil(config.workerLeaseMs / 2)),
+  };
+  const workers = [OUTBOUND, INBOUND].map(
+    (source) =>
+      new DeliveryWorker(
+        services.db,
+        source,
+        services.secretBox,
+        attempt,
+        options,
+        services.log.child({ queue: source.name }),
+      ),
   );
   return {
-    worker,
+    async start() {
+      for (const worker of workers) await worker.start();
+    },
     async close() {
-      await worker.stop();
+      await Promise.all(workers.map((worker) => worker.stop()));
       await sender.close();
     },
   };

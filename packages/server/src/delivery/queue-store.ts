@@ -1,4 +1,7 @@
 import type { Queryable } from '../store/db.js';
+import type { QueueSource } from './queue-source.js';
+
+export type { EndpointTarget } from './queue-source.js';
 
 /** A message taken by a worker, with the lease that marks it as being delivered. */
 export interface ClaimedMessage {
@@ -14,16 +17,6 @@ export interface ClaimedMessage {
   next_attempt_at: Date;
 }
 
-export interface EndpointTarget {
-  id: string;
-  url: string;
-  headers: Record<string, string>;
-  hmac_enabled: boolean;
-  rate_limit_rps: number;
-  burst: number;
-  deleted: boolean;
-}
-
 /**
  * Claims up to `limit` due messages. SKIP LOCKED lets any number of workers claim at once without
  * waiting on each other; the lease (`locked_until`) returns a message to the queue if its worker dies.
@@ -32,53 +25,45 @@ export interface EndpointTarget {
  */
 export async function claimDue(
   db: Queryable,
+  source: QueueSource,
   limit: number,
   leaseMs: number,
   workerId: string,
 ): Promise<ClaimedMessage[]> {
+  const { messages, endpoints, endpointColumn, claimable } = source;
   return db.query<ClaimedMessage>(
     `WITH due AS (
        SELECT m.id, m.status AS prior_status
-         FROM messages m JOIN endpoints e ON e.id = m.endpoint_id
+         FROM ${messages} m JOIN ${endpoints} e ON e.id = m.${endpointColumn}
         WHERE m.status IN ('queued', 'pending_retry') AND NOT m.held AND m.next_attempt_at <= now()
-          AND NOT e.paused
+          AND ${claimable}
         ORDER BY m.next_attempt_at
         LIMIT $1
         FOR UPDATE OF m SKIP LOCKED
      )
-     UPDATE messages m
+     UPDATE ${messages} m
         SET status = 'delivering', locked_until = now() + $2 * interval '1 millisecond', locked_by = $3,
             updated_at = now()
        FROM due
       WHERE m.id = due.id
-     RETURNING m.id, m.project_id, m.endpoint_id, m.payload, m.content_type, m.headers, m.attempt_count,
+     RETURNING m.id, m.project_id, m.${endpointColumn}::text AS endpoint_id, m.payload,
+               COALESCE(m.content_type, 'application/octet-stream') AS content_type, m.headers, m.attempt_count,
                m.fast_retry_count, due.prior_status, m.next_attempt_at`,
     [limit, leaseMs, workerId],
   );
 }
 
-export async function loadTargets(
-  db: Queryable,
-  endpointIds: string[],
-): Promise<Map<string, EndpointTarget>> {
-  const rows = await db.query<EndpointTarget>(
-    `SELECT id, url, headers, hmac_enabled, rate_limit_rps, burst, deleted_at IS NOT NULL AS deleted
-       FROM endpoints WHERE id = ANY($1::text[])`,
-    [endpointIds],
-  );
-  return new Map(rows.map((row) => [row.id, row]));
-}
-
 /** Puts messages back without spending an attempt (rate limited, or the worker is stopping). */
 export async function release(
   db: Queryable,
+  source: QueueSource,
   ids: string[],
   delaysMs: number[],
   workerId: string,
 ): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
-    `UPDATE messages m
+    `UPDATE ${source.messages} m
         SET status = CASE WHEN m.attempt_count = 0 THEN 'queued' ELSE 'pending_retry' END,
             next_attempt_at = now() + r.delay_ms * interval '1 millisecond',
             locked_until = NULL, locked_by = NULL, updated_at = now()
@@ -89,9 +74,9 @@ export async function release(
 }
 
 /** Returns messages whose worker's lease ran out (the worker crashed) to the queue. */
-export async function reapExpiredLeases(db: Queryable): Promise<number> {
+export async function reapExpiredLeases(db: Queryable, source: QueueSource): Promise<number> {
   const rows = await db.query(
-    `UPDATE messages
+    `UPDATE ${source.messages}
         SET status = CASE WHEN attempt_count = 0 THEN 'queued' ELSE 'pending_retry' END,
             next_attempt_at = now(), locked_until = NULL, locked_by = NULL, updated_at = now()
       WHERE status = 'delivering' AND locked_until < now()
@@ -101,9 +86,9 @@ export async function reapExpiredLeases(db: Queryable): Promise<number> {
 }
 
 /** When the next message falls due (null when none is scheduled). */
-export async function nextDueAt(db: Queryable): Promise<Date | null> {
+export async function nextDueAt(db: Queryable, source: QueueSource): Promise<Date | null> {
   const rows = await db.query<{ due: Date | null }>(
-    `SELECT min(next_attempt_at) AS due FROM messages
+    `SELECT min(next_attempt_at) AS due FROM ${source.messages}
       WHERE status IN ('queued', 'pending_retry') AND NOT held`,
   );
   return rows[0]?.due ?? null;

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../lib/secret-box.js';
-import { loadSigningSecrets } from '../modules/endpoints/signing-secrets.js';
 import type { Db } from '../store/db.js';
 import { type AttemptContext, attemptDelivery } from './attempt.js';
 import { MESSAGES_CHANNEL } from './channels.js';
+import type { QueueSource } from './queue-source.js';
 import { CompletionWriter } from './completions.js';
 import * as queue from './queue-store.js';
 import { takeTokens } from './rate-limiter.js';
@@ -37,12 +37,13 @@ export class DeliveryWorker {
 
   constructor(
     private readonly db: Db,
+    private readonly source: QueueSource,
     private readonly secretBox: SecretBox,
     private readonly attempt: AttemptContext,
     private readonly options: WorkerOptions,
     private readonly log: Logger,
   ) {
-    this.completions = new CompletionWriter(db, this.id, log, () => this.wake());
+    this.completions = new CompletionWriter(db, source, this.id, log, () => this.wake());
   }
 
   async start(): Promise<void> {
@@ -82,7 +83,7 @@ export class DeliveryWorker {
         }
         this.woken = false;
         const limit = Math.min(this.options.batchSize, free);
-        const claimed = await queue.claimDue(this.db, limit, this.options.leaseMs, this.id);
+        const claimed = await queue.claimDue(this.db, this.source, limit, this.options.leaseMs, this.id);
         if (claimed.length > 0) await this.dispatch(claimed);
         if (claimed.length === limit) continue;
         await this.sleep(await this.idleFor(claimed.length));
@@ -96,7 +97,7 @@ export class DeliveryWorker {
   /** Time until the next scheduled message, at most maxIdleMs; a floor guards messages that cannot be claimed yet. */
   private async idleFor(justClaimed: number): Promise<number> {
     const maxIdle = this.options.maxIdleMs ?? 30_000;
-    const due = await queue.nextDueAt(this.db);
+    const due = await queue.nextDueAt(this.db, this.source);
     if (!due) return maxIdle;
     const wait = due.getTime() - Date.now();
     const floor = justClaimed > 0 ? 0 : 250;
@@ -119,8 +120,8 @@ export class DeliveryWorker {
   private async dispatch(claimed: queue.ClaimedMessage[]): Promise<void> {
     const endpointIds = [...new Set(claimed.map((m) => m.endpoint_id))];
     const [targets, secrets] = await Promise.all([
-      queue.loadTargets(this.db, endpointIds),
-      loadSigningSecrets(this.db, this.secretBox, endpointIds),
+      this.source.loadTargets(this.db, endpointIds),
+      this.source.loadSecrets(this.db, this.secretBox, endpointIds),
     ]);
     const allowed = await this.applyRateLimits(claimed, targets);
     for (const message of allowed) {
@@ -177,13 +178,13 @@ export class DeliveryWorker {
         releaseDelays.push(Math.ceil((index + 1 - tokensLeft) * waitMsPerToken));
       });
     }
-    await queue.release(this.db, releaseIds, releaseDelays, this.id);
+    await queue.release(this.db, this.source, releaseIds, releaseDelays, this.id);
     return claimed.filter((m) => !refused.has(m.id));
   }
 
   private async reap(): Promise<void> {
     try {
-      const reaped = await queue.reapExpiredLeases(this.db);
+      const reaped = await queue.reapExpiredLeases(this.db, this.source);
       if (reaped > 0) {
         this.log.warn({ count: reaped }, 'requeued messages whose worker lease expired');
         this.wake();
