@@ -6,6 +6,8 @@ import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import { presentAttempt, presentMessage } from './present.js';
+import { dlqRoutes } from '../dlq/routes.js';
+import { messageOperationRoutes } from './operations-routes.js';
 import { findMessage, listAttempts } from './store.js';
 
 const Status = Type.Union(
@@ -107,5 +109,8 @@ export function messageRoutes(services: Services): FastifyPluginAsyncTypebox {
         });
       },
     );
+
+    await app.register(messageOperationRoutes(services));
+    await app.register(dlqRoutes(services));
   };
 }

@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Db } from '../store/db.js';
+import * as store from './store.js';
+
+const BATCH = 1000;
+
+export type RetentionSettings = Pick<
+  Config,
+  'retentionDays' | 'metadataRetentionDays' | 'retentionIntervalMs'
+>;
+
+export interface RetentionRun {
+  stamped: number;
+  payloadsRemoved: number;
+  messagesDeleted: number;
+}
+
+/**
+ * The background job that enforces payload and metadata retention: stamps when each final message's
+ * payload expires, removes expired payloads, then deletes old metadata. Every step is batched and safe to
+ * run from several processes at once.
+ */
+export class RetentionJob {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopping = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly settings: RetentionSettings,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.stopping = false;
+    this.schedule(0);
+  }
+
+  /** Stops scheduling and waits for a run in progress, which ends after its current batch. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  async runOnce(): Promise<RetentionRun> {
+    const { retentionDays, metadataRetentionDays } = this.settings;
+    const stamped = await this.drain(() => store.stampExpiry(this.db, retentionDays, BATCH));
+    const payloadsRemoved = await this.drain(() => store.removeExpiredPayloads(this.db, BATCH));
+    const messagesDeleted = await this.drain(() =>
+      store.removeExpiredMetadata(this.db, metadataRetentionDays, BATCH),
+    );
+    return { stamped, payloadsRemoved, messagesDeleted };
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopping) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .then((run) => {
+          if (run.payloadsRemoved > 0 || run.messagesDeleted > 0) this.log.info(run, 'retention applied');
+        })
+        .catch((error) =>
+          this.log.error({ err: error }, 'retention run failed; retrying at the next interval'),
+        )
+        .finally(() => this.schedule(this.settings.retentionIntervalMs));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Repeats a batched step until a batch comes back short (or the job is stopping). */
+  private async drain(step: () => Promise<number>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await step();
+      total += count;
+      if (count < BATCH || this.stopping) return total;
+    }
+  }
+}
