@@ -52,6 +52,7 @@ export function sendRoutes(services: Services): FastifyPluginAsyncTypebox {
         const body = request.body;
         const headers = body.headers ?? {};
         validateCustomHeaders(headers);
+        await services.billing.quota.assertWithinQuota(projectIdOf(request), request.principal!.mode);
         const { messageId } = await services.send.send({
           projectId: projectIdOf(request),
           mode: request.principal!.mode,

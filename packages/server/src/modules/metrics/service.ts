@@ -1,0 +1,94 @@
+import { toRfc3339 } from '../../lib/time.js';
+import type { Db } from '../../store/db.js';
+import { endpointNotFound, parseEndpointId } from '../endpoints/ids.js';
+import { findEndpoint } from '../endpoints/store.js';
+import * as store from './store.js';
+import { bucketStarts, parseWindow, type Window, windowStart } from './windows.js';
+
+export interface MetricsQuery {
+  window?: string | undefined;
+  endpoint_id?: string | undefined;
+}
+
+export interface MetricsSummary {
+  window: Window;
+  total_messages: number;
+  succeeded: number;
+  failed: number;
+  retries: number;
+  success_rate: number;
+  avg_latency_ms: number;
+}
+
+export interface Bucket {
+  timestamp: string;
+  succeeded: number;
+  failed: number;
+  retrying: number;
+  total: number;
+  avg_latency_ms: number;
+}
+
+/**
+ * Delivery metrics of a project computed from the messages created in the window and the attempts
+ * made in it. Test-mode messages count too (the mode filters usage, not observability).
+ */
+export class MetricsService {
+  constructor(private readonly db: Db) {}
+
+  async summary(projectId: string, query: MetricsQuery, now = Date.now()): Promise<MetricsSummary> {
+    const window = parseWindow(query.window);
+    const endpointId = await this.endpointFilter(projectId, query.endpoint_id);
+    const since = windowStart(window, now);
+    const [messages, attempts] = await Promise.all([
+      store.countMessages(this.db, projectId, since, endpointId),
+      store.attemptStats(this.db, projectId, since, endpointId),
+    ]);
+    return {
+      window,
+      total_messages: messages.total,
+      succeeded: messages.succeeded,
+      failed: messages.failed,
+      retries: attempts.retries,
+      success_rate: messages.total === 0 ? 0 : messages.succeeded / messages.total,
+      avg_latency_ms: attempts.avg_latency_ms ?? 0,
+    };
+  }
+
+  async timeseries(
+    projectId: string,
+    query: MetricsQuery,
+    now = Date.now(),
+  ): Promise<{ window: Window; buckets: Bucket[] }> {
+    const window = parseWindow(query.window);
+    const endpointId = await this.endpointFilter(projectId, query.endpoint_id);
+    const { bucketMs, starts } = bucketStarts(window, now);
+    const since = new Date(starts[0]!);
+    const [messages, latencies] = await Promise.all([
+      store.messageBuckets(this.db, projectId, since, bucketMs, endpointId),
+      store.latencyBuckets(this.db, projectId, since, bucketMs, endpointId),
+    ]);
+    const byBucket = new Map(messages.map((row) => [row.bucket.getTime(), row]));
+    const latencyByBucket = new Map(latencies.map((row) => [row.bucket.getTime(), row.avg_latency_ms]));
+    const buckets = starts.map((start) => {
+      const row = byBucket.get(start);
+      return {
+        timestamp: toRfc3339(new Date(start))!,
+        succeeded: row?.succeeded ?? 0,
+        failed: row?.failed ?? 0,
+        retrying: row?.retrying ?? 0,
+        total: row?.total ?? 0,
+        avg_latency_ms: latencyByBucket.get(start) ?? 0,
+      };
+    });
+    return { window, buckets };
+  }
+
+  /** A live endpoint of this project, or 400 / 404 by the usual endpoint id rules. */
+  private async endpointFilter(projectId: string, id: string | undefined): Promise<string | null> {
+    if (id === undefined) return null;
+    const endpointId = parseEndpointId(id);
+    if (!endpointId || !(await findEndpoint(this.db, projectId, endpointId))) throw endpointNotFound();
+    return endpointId;
+  }
+}
