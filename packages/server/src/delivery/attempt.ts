@@ -81,7 +81,7 @@ export async function attemptDelivery(
   const processingMs = performance.now() - started;
   const result = await context.sender.send({ url: target.url, headers, body });
 
-  const counted = message.attempt_count - message.fast_retry_count;
+  const counted = message.attempt_count - message.fast_retry_count - message.retry_base;
   const decision = decideNextStep(
     toOutcome(result),
     { slowAttempts: counted + 1, fastRetries: message.fast_retry_count },

@@ -13,6 +13,8 @@ export interface ClaimedMessage {
   headers: Record<string, string>;
   attempt_count: number;
   fast_retry_count: number;
+  /** Counted attempts spent before the latest replay; a replay starts a fresh retry budget. */
+  retry_base: number;
   prior_status: 'queued' | 'pending_retry';
   next_attempt_at: Date;
 }
@@ -48,7 +50,7 @@ export async function claimDue(
       WHERE m.id = due.id
      RETURNING m.id, m.project_id, m.${endpointColumn}::text AS endpoint_id, m.payload,
                COALESCE(m.content_type, 'application/octet-stream') AS content_type, m.headers, m.attempt_count,
-               m.fast_retry_count, due.prior_status, m.next_attempt_at`,
+               m.fast_retry_count, m.retry_base, due.prior_status, m.next_attempt_at`,
     [limit, leaseMs, workerId],
   );
 }
