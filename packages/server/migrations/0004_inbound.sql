@@ -8,6 +8,8 @@ CREATE TABLE inbound_endpoints (
   mode                     text NOT NULL DEFAULT 'forward' CHECK (mode IN ('forward', 'cli')),
   url                      text,
   secret_token_hash        text NOT NULL,
+  -- Also kept encrypted (SecretBox), only to show ingest_url again on GET; ingests match the hash.
+  secret_token_sealed      text,
   verify_static_token      boolean NOT NULL DEFAULT false,
   token_header_name        text,
   token_query_param        text,
@@ -77,6 +79,8 @@ CREATE INDEX inbound_messages_due_idx ON inbound_messages (next_attempt_at)
   WHERE status IN ('queued', 'pending_retry') AND NOT held;
 CREATE INDEX inbound_messages_lease_idx ON inbound_messages (locked_until) WHERE status = 'delivering';
 CREATE INDEX inbound_messages_endpoint_idx ON inbound_messages (inbound_endpoint_id, id);
+-- CLI backlog: a listener that connects gets the endpoint's messages no listener has reported on yet.
+CREATE INDEX inbound_messages_handover_idx ON inbound_messages (inbound_endpoint_id, id) WHERE handed_over_at IS NULL;
 CREATE INDEX inbound_messages_project_created_idx ON inbound_messages (project_id, created_at DESC, id DESC);
 
 CREATE TABLE inbound_attempts (

@@ -10,10 +10,17 @@ import { installValidation } from './http/validation.js';
 import { randomString } from './lib/ids.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { endpointRoutes } from './modules/endpoints/routes.js';
+import { logRoutes } from './modules/logs/routes.js';
 import { messageRoutes } from './modules/messages/routes.js';
 import { projectRoutes } from './modules/projects/routes.js';
 import { sendRoutes } from './modules/send/routes.js';
 import type { Services } from './services.js';
+import { billingRoutes } from './modules/billing/routes.js';
+import { exportRoutes } from './modules/exports/routes.js';
+import { metricsRoutes } from './modules/metrics/routes.js';
+import { inboundReadRoutes } from './modules/inbound-messages/read-side.js';
+import { inboundRoutes } from './modules/inbound/routes.js';
+import { installHttpMetrics, prometheusRoutes } from './observability/routes.js';
 
 /** Request bodies up to this size reach the handlers, so an oversized payload gets a precise 400. */
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -52,13 +59,21 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     );
   });
 
+  installHttpMetrics(app, services);
   installAuth(app, services);
   registerOpenApiRoute(app);
   await app.register(healthRoutes(services));
+  await app.register(prometheusRoutes(services));
+  await app.register(metricsRoutes(services));
+  await app.register(exportRoutes(services));
+  await app.register(billingRoutes(services));
   await app.register(projectRoutes(services));
   await app.register(apiKeyRoutes(services));
   await app.register(endpointRoutes(services));
   await app.register(sendRoutes(services));
   await app.register(messageRoutes(services));
+  await app.register(logRoutes(services));
+  await app.register(inboundReadRoutes(services));
+  await app.register(inboundRoutes(services));
   return app;
 }

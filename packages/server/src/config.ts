@@ -29,6 +29,15 @@ export interface Config {
   workerConcurrency: number;
   workerBatchSize: number;
   workerLeaseMs: number;
+  retentionDays: number;
+  metadataRetentionDays: number;
+  retentionIntervalMs: number;
+  metricsToken: string | null;
+  exportsDir: string | null;
+  planName: string;
+  monthlyMessageQuota: number;
+  streamPingMs: number;
+  listenHoldMs: number;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +126,12 @@ function optionalPath(raw: string): string | null {
   return raw.trim() === '' ? null : resolve(raw.trim());
 }
 
+function planName(raw: string, env: string): string {
+  const value = raw.trim();
+  if (value === '' || value.length > 64) throw new ConfigError(`${env} must be 1 to 64 characters`);
+  return value;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function logLevel(raw: string, env: string): Config['logLevel'] {
@@ -175,6 +190,30 @@ const SETTINGS: Setting<any>[] = [
   { env: 'HOOKBRIDGE_WORKER_CONCURRENCY', key: 'workerConcurrency', parse: int(1, 10000), default: 256 },
   { env: 'HOOKBRIDGE_WORKER_BATCH_SIZE', key: 'workerBatchSize', parse: int(1, 1000), default: 100 },
   { env: 'HOOKBRIDGE_WORKER_LEASE_MS', key: 'workerLeaseMs', parse: int(1000, 3600000), default: 90000 },
+  { env: 'HOOKBRIDGE_RETENTION_DAYS', key: 'retentionDays', parse: int(0, 36500), default: 30 },
+  {
+    env: 'HOOKBRIDGE_METADATA_RETENTION_DAYS',
+    key: 'metadataRetentionDays',
+    parse: int(1, 36500),
+    default: 90,
+  },
+  {
+    env: 'HOOKBRIDGE_RETENTION_INTERVAL_MS',
+    key: 'retentionIntervalMs',
+    parse: int(100, 86400000),
+    default: 60000,
+  },
+  { env: 'HOOKBRIDGE_METRICS_TOKEN', key: 'metricsToken', parse: adminToken, default: null },
+  { env: 'HOOKBRIDGE_EXPORTS_DIR', key: 'exportsDir', parse: optionalPath, default: null },
+  { env: 'HOOKBRIDGE_PLAN_NAME', key: 'planName', parse: planName, default: 'self-hosted' },
+  {
+    env: 'HOOKBRIDGE_MONTHLY_MESSAGE_QUOTA',
+    key: 'monthlyMessageQuota',
+    parse: int(0, 1_000_000_000_000),
+    default: 0,
+  },
+  { env: 'HOOKBRIDGE_STREAM_PING_MS', key: 'streamPingMs', parse: int(100, 3600000), default: 30000 },
+  { env: 'HOOKBRIDGE_LISTEN_HOLD_MS', key: 'listenHoldMs', parse: int(0, 30000), default: 25000 },
 ];
 
 export const SETTING_NAMES: readonly string[] = SETTINGS.map((s) => s.env);

@@ -4,6 +4,8 @@ import { buildApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { createDeliveryWorkers } from './delivery/create-worker.js';
+import { RetentionJob } from './retention/job.js';
+import { ExportRunner } from './modules/exports/runner.js';
 import { buildServices, type Services } from './services.js';
 import type { Db } from './store/db.js';
 import { resolveMasterKey } from './store/master-key.js';
@@ -60,6 +62,13 @@ export async function startServer(
   const { firstKey } = await bootstrap(services);
   const delivery = roles.worker ? createDeliveryWorkers(services) : null;
   await delivery?.start();
+  const retention = roles.worker ? new RetentionJob(db, config, log.child({ component: 'retention' })) : null;
+  retention?.start();
+  // Exports are built by API processes: their files are served from the same exports directory.
+  const exportRunner = roles.api
+    ? new ExportRunner(db, services.exports, services.billing, log.child({ component: 'exports' }))
+    : null;
+  await exportRunner?.start();
   let app: FastifyInstance | null = null;
   let url: string | null = null;
   if (roles.api) {
@@ -79,6 +88,8 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         await app?.close();
+        await retention?.stop();
+        await exportRunner?.stop();
         await delivery?.close();
         await db.close();
       })();

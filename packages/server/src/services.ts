@@ -3,10 +3,21 @@ import type { Config } from './config.js';
 import { AuthFailureLimiter } from './http/auth-failure-limiter.js';
 import { ApiKeyService } from './modules/api-keys/service.js';
 import { EndpointService } from './modules/endpoints/service.js';
+import { MessageOperations } from './modules/messages/operations-service.js';
 import { ProjectService } from './modules/projects/service.js';
 import { SecretBox } from './lib/secret-box.js';
 import { SendService } from './modules/send/service.js';
 import type { Db } from './store/db.js';
+import { join } from 'node:path';
+import { BillingService } from './modules/billing/service.js';
+import { DownloadLinks } from './modules/exports/download-link.js';
+import { ExportService } from './modules/exports/service.js';
+import { MetricsService } from './modules/metrics/service.js';
+import { InboundMessageOperations } from './modules/inbound-messages/service.js';
+import { InboundMetricsService } from './modules/inbound-metrics/service.js';
+import { Telemetry } from './observability/telemetry.js';
+import { InboundEndpointService } from './modules/inbound/endpoint-service.js';
+import { IngestService } from './modules/inbound/ingest-service.js';
 
 /** Everything a route or worker needs, built once at boot and passed down; no globals. */
 export interface Services {
@@ -20,6 +31,19 @@ export interface Services {
   /** Encrypts secrets at rest under the master key. */
   secretBox: SecretBox;
   send: SendService;
+  /** Prometheus registry and instruments of this process. */
+  telemetry: Telemetry;
+  metrics: MetricsService;
+  exports: ExportService;
+  /** Plan, usage and the optional monthly quota. */
+  billing: BillingService;
+  messageOps: MessageOperations;
+  inboundMessageOps: InboundMessageOperations;
+  inboundMetrics: InboundMetricsService;
+  /** Inbound endpoints and their signing keys. */
+  inbound: InboundEndpointService;
+  /** The public ingest URL's checks and storage. */
+  ingest: IngestService;
 }
 
 export function buildServices(config: Config, db: Db, log: Logger, masterKey: Buffer): Services {
@@ -33,6 +57,19 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
     apiKeys: new ApiKeyService(db, config),
     endpoints: new EndpointService(db, secretBox, config),
     send: new SendService(db),
+    messageOps: new MessageOperations(db, config),
     authFailures: new AuthFailureLimiter(config.authFailureLimit, config.authFailureWindowMs),
+    telemetry: new Telemetry(db),
+    metrics: new MetricsService(db),
+    exports: new ExportService(
+      db,
+      config.exportsDir ?? join(config.dataDir, 'exports'),
+      new DownloadLinks(masterKey),
+    ),
+    billing: new BillingService(db, config),
+    inboundMessageOps: new InboundMessageOperations(db, config),
+    inboundMetrics: new InboundMetricsService(db),
+    inbound: new InboundEndpointService(db, secretBox, config),
+    ingest: new IngestService(db, secretBox),
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
+import type { Completion } from './completions.js';
 import { HttpSender } from './http-sender.js';
 import { INBOUND, OUTBOUND } from './queue-source.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
@@ -36,6 +37,7 @@ export function createDeliveryWorkers(services: Services): {
     batchSize: config.workerBatchSize,
     leaseMs: config.workerLeaseMs,
     reapIntervalMs: Math.min(5000, Math.ceil(config.workerLeaseMs / 2)),
+    onAttempt: (completion: Completion) => services.telemetry.recordCompletion(completion),
   };
   const workers = [OUTBOUND, INBOUND].map(
     (source) =>

@@ -5,7 +5,7 @@ import type { Db } from '../store/db.js';
 import { type AttemptContext, attemptDelivery } from './attempt.js';
 import { MESSAGES_CHANNEL } from './channels.js';
 import type { QueueSource } from './queue-source.js';
-import { CompletionWriter } from './completions.js';
+import { type Completion, CompletionWriter } from './completions.js';
 import * as queue from './queue-store.js';
 import { takeTokens } from './rate-limiter.js';
 
@@ -17,6 +17,8 @@ export interface WorkerOptions {
   /** Longest sleep without a wake-up, as a safety net (NOTIFY is the normal path). */
   maxIdleMs?: number;
   reapIntervalMs?: number;
+  /** Told about every finished attempt (metrics). */
+  onAttempt?: (completion: Completion) => void;
 }
 
 /**
@@ -133,7 +135,10 @@ export class DeliveryWorker {
         this.attempt,
       )
         .then(
-          (completion) => this.completions.add(completion),
+          (completion) => {
+            if (completion.attempt) this.options.onAttempt?.(completion);
+            this.completions.add(completion);
+          },
           (error) => this.log.error({ err: error, message_id: message.id }, 'delivery attempt crashed'),
         )
         .finally(() => this.finished());

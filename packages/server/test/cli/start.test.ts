@@ -19,7 +19,7 @@ describe('hookbridge start on the embedded store', () => {
 
   it('first start prints where it listens and a live key, once', async () => {
     const server = runHookbridge(['start', ...args]);
-    const [, url] = await server.waitFor(LISTENING);
+    const [, url] = await server.waitFor(LISTENING, 90_000);
     const [key] = await server.waitFor(/hb_live_[a-z0-9]{32}/);
     firstKey = key;
     const keys = await call(url!, 'GET', '/v1/api-keys', { key });
@@ -54,7 +54,7 @@ describe('hookbridge start on the embedded store', () => {
     assert.match(migrated.output, /schema is up to date/);
 
     const server = runHookbridge(['start', ...args]);
-    const [, url] = await server.waitFor(LISTENING);
+    const [, url] = await server.waitFor(LISTENING, 90_000);
     assert.doesNotMatch(server.output(), /hb_live_/);
     assert.equal((await call(url!, 'GET', '/v1/api-keys', { key: firstKey })).status, 200);
     const list = await call(url!, 'GET', '/v1/api-keys', { key: testKey });
@@ -72,7 +72,7 @@ describe('hookbridge start on the embedded store', () => {
         const server = runHookbridge(['start', '--port', '0', '--data-dir', bootDir], {
           HOOKBRIDGE_BOOTSTRAP_API_KEY: key,
         });
-        const [, url] = await server.waitFor(LISTENING);
+        const [, url] = await server.waitFor(LISTENING, 90_000);
         assert.doesNotMatch(server.output(), /shown only once/, 'no extra key when one is bootstrapped');
         const keys = await call(url!, 'GET', '/v1/api-keys', { key });
         assert.equal(keys.status, 200);

@@ -77,6 +77,10 @@ for (const kind of storeKinds()) {
       assert.equal(typeof attempt.response_latency_ms, 'number');
       assert.equal(typeof attempt.ttfb_ms, 'number');
       assert.ok(attempt.response_headers.date, 'response headers are recorded');
+
+      const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
+      assert.match(metrics, /^hookbridge_deliveries_total\{outcome="succeeded"\} [1-9]/m, 'the worker reports to /metrics');
+      assert.match(metrics, /^hookbridge_attempt_duration_seconds_count\{outcome="succeeded"\} [1-9]/m);
     });
 
     it('signs with every active key during a rotation, and not at all with hmac_enabled false', async () => {

@@ -128,6 +128,7 @@ for (const kind of storeKinds()) {
         `endpoint_id=ep_${'z'.repeat(32)}`,
         'start_time=yesterday',
         'start_time=2025-13-01T00:00:00Z',
+        'start_time=2026-02-30T00:00:00Z',
         'end_time=2025-01-01',
         'start_time=2025-01-02T00:00:00Z&end_time=2025-01-01T00:00:00Z',
         'cursor=garbage',

@@ -11,13 +11,20 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+\- ]
 export function parseTimestamp(value: string | undefined, field: string): string | null {
   if (value === undefined) return null;
   const text = value.trim().replace(/ (\d{2}:\d{2})$/, '+$1');
-  if (!RFC3339.test(text) || Number.isNaN(Date.parse(text))) {
+  if (!RFC3339.test(text) || Number.isNaN(Date.parse(text)) || !isCalendarDate(text)) {
     throw new AppError(
       'INVALID_REQUEST',
       `${field} must be an RFC 3339 timestamp, e.g. 2025-12-06T12:00:00Z`,
     );
   }
   return text;
+}
+
+/** Date.parse rolls 2026-02-30 over to March; PostgreSQL refuses it, which must be a 400, not a 500. */
+function isCalendarDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** `start_time` and `end_time` (start inclusive, end exclusive); end must come after start. */

@@ -1,0 +1,661 @@
+/**
+ * Delivery benchmark (`npm run bench`). Starts, all on loopback:
+ *   - a webhook receiver (child process) that records the first arrival of every X-Webhook-Id,
+ *   - a bare Fastify app (child process), the baseline for send acceptance,
+ *   - the real HookBridge server (`hookbridge start`, child process) on a fresh PostgreSQL schema,
+ * then measures, in one run: the bare Fastify and raw undici baselines, send acceptance (accepted/s),
+ * sustained delivery (delivered/s while a backlog drains) and, at a fixed offered rate, the latency from
+ * the send request to the first arrival at the receiver. Prints a table and writes bench/results/latest.json.
+ *
+ * A script, not a test: nothing here asserts on timings. Targets are printed next to the figures.
+ *
+ * Options (flag, or environment variable):
+ *   --n N            BENCH_N / N            messages per throughput phase (20000)
+ *   --c C            BENCH_C / C            concurrent requests of the closed-loop phases (64)
+ *   --rate R         BENCH_RATE / RATE      offered sends per second of the latency phase (500)
+ *   --duration S     BENCH_DURATION / DURATION  seconds of the latency phase (10)
+ *   --roles R        BENCH_ROLES            `start` (API and worker in one process, default) or `split`
+ *                                           (`hookbridge api` + `hookbridge worker` processes)
+ *   --cpu-prof       BENCH_CPU_PROF=1       write V8 CPU profiles of the HookBridge process(es) to
+ *                                           bench/results/profiles (summarise: bench/profile-summary.ts)
+ *   --phase-timeout S BENCH_PHASE_TIMEOUT   upper bound of any one phase, seconds (120)
+ *   DATABASE_URL     default postgres://postgres@127.0.0.1:5432/test
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { Pool } from 'undici';
+import { type PgSample, PgStats, pgBetween } from './pg-stats.js';
+import { closedLoop, type LoadResult, now, openLoop, percentiles, type RequestSpec } from './load.js';
+import {
+  type CpuSample,
+  cpuBetween,
+  forkChild,
+  type IpcChild,
+  type ServerChild,
+  sampleCpu,
+  spawnServer,
+} from './procs.js';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH_DIR);
+const SERVER_DIR = join(ROOT, 'packages', 'server');
+const MAIN_TS = join(SERVER_DIR, 'src', 'main.ts');
+const RESULTS_DIR = join(BENCH_DIR, 'results');
+
+const TARGETS = {
+  deliveredPerSecond: 2000,
+  acceptanceRatio: 0.4,
+  p99FirstAttemptMs: 250,
+  atRate: 500,
+};
+
+// ---- options --------------------------------------------------------------------------------------
+
+const { values: flags } = parseArgs({
+  options: {
+    n: { type: 'string' },
+    c: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    roles: { type: 'string' },
+    'cpu-prof': { type: 'boolean' },
+    'phase-timeout': { type: 'string' },
+  },
+  allowPositionals: false,
+});
+
+function numberOption(flag: string | undefined, envNames: string[], fallback: number): number {
+  const raw = flag ?? envNames.map((name) => process.env[name]).find((v) => v !== undefined && v !== '');
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${envNames[0]} must be a positive number`);
+  return value;
+}
+
+const options = {
+  n: Math.round(numberOption(flags.n, ['BENCH_N', 'N'], 20_000)),
+  c: Math.round(numberOption(flags.c, ['BENCH_C', 'C'], 64)),
+  rate: numberOption(flags.rate, ['BENCH_RATE', 'RATE'], 500),
+  durationS: numberOption(flags.duration, ['BENCH_DURATION', 'DURATION'], 10),
+  roles: (flags.roles ?? process.env.BENCH_ROLES ?? 'start') as 'start' | 'split',
+  cpuProf: flags['cpu-prof'] ?? ['1', 'true'].includes(process.env.BENCH_CPU_PROF ?? ''),
+  phaseTimeoutMs: numberOption(flags['phase-timeout'], ['BENCH_PHASE_TIMEOUT'], 120) * 1000,
+  databaseUrl: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
+};
+if (options.roles !== 'start' && options.roles !== 'split') throw new Error('--roles must be start or split');
+
+// ---- cleanup ----------------------------------------------------------------------------------------
+
+const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+let cleaning: Promise<void> | null = null;
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const { name, run } of cleanups.reverse()) {
+      try {
+        await run();
+      } catch (error) {
+        console.error(`cleanup (${name}) failed:`, (error as Error).message);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping children and dropping the schema…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------
+
+interface ReceiverStats {
+  unique: number;
+  requests: number;
+  duplicates: number;
+  rawRequests: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+async function waitDelivered(
+  receiver: IpcChild,
+  expected: number,
+  maxMs: number,
+  stallMs = 30_000,
+): Promise<ReceiverStats & { complete: boolean }> {
+  const deadline = now() + maxMs;
+  let last = -1;
+  let progressAt = now();
+  for (;;) {
+    const stats = await receiver.ask<ReceiverStats>('stats');
+    if (stats.unique >= expected) return { ...stats, complete: true };
+    if (stats.unique !== last) {
+      last = stats.unique;
+      progressAt = now();
+    }
+    if (now() > deadline || now() - progressAt > stallMs) return { ...stats, complete: false };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function api<T>(
+  pool: Pool,
+  apiKey: string,
+  method: 'POST' | 'GET',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await pool.request({
+    method,
+    path,
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.body.text();
+  if (response.statusCode >= 300) throw new Error(`${method} ${path}: HTTP ${response.statusCode} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** A send body of about 500 bytes, shaped like a real event. */
+function sendBody(endpointId: string): string {
+  const body = {
+    endpoint_id: endpointId,
+    payload: {
+      type: 'invoice.paid',
+      id: 'evt_0123456789abcdef',
+      created: 1_767_225_600,
+      data: {
+        invoice: 'in_0123456789abcdef',
+        customer: 'cus_0123456789abcdef',
+        amount_due: 4200,
+        currency: 'eur',
+        lines: [{ description: 'Pro plan (monthly)', amount: 4200, quantity: 1 }],
+        note: '',
+      },
+    },
+  };
+  const size = JSON.stringify(body).length;
+  body.payload.data.note = 'x'.repeat(Math.max(0, 500 - size));
+  return JSON.stringify(body);
+}
+
+const rate = (count: number, ms: number) => (ms > 0 ? Math.round((count / ms) * 1000) : 0);
+
+function sendSpec(apiKey: string, body: string): RequestSpec {
+  return {
+    method: 'POST',
+    path: '/v1/webhooks/send',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body,
+  };
+}
+
+function brief(result: LoadResult) {
+  const { samples: _samples, ...rest } = result;
+  return rest;
+}
+
+// ---- the run ----------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = new Date();
+  log(
+    `N=${options.n} C=${options.c} RATE=${options.rate}/s DURATION=${options.durationS}s roles=${options.roles}`,
+  );
+
+  const receiver = await forkChild(join(BENCH_DIR, 'children', 'receiver.ts'), 'receiver');
+  cleanups.push({ name: 'receiver', run: () => receiver.stop() });
+  const bare = await forkChild(join(BENCH_DIR, 'children', 'bare-fastify.ts'), 'bare Fastify');
+  cleanups.push({ name: 'bare Fastify', run: () => bare.stop() });
+
+  // A fresh schema, dropped at the end whatever happens.
+  const schema = `hb_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: options.databaseUrl });
+  await admin.connect();
+  const pgVersion =
+    (await admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v ?? '?';
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  cleanups.push({
+    name: 'schema',
+    run: async () => {
+      const client = new pg.Client({ connectionString: options.databaseUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await client.end();
+      }
+      log(`dropped schema ${schema}`);
+    },
+  });
+
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const apiKey = `hb_live_${Array.from(randomBytes(32), (b) => alphabet[b % alphabet.length]).join('')}`;
+  const sep = options.databaseUrl.includes('?') ? '&' : '?';
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: `${options.databaseUrl}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    HOOKBRIDGE_MASTER_KEY: randomBytes(32).toString('hex'),
+    HOOKBRIDGE_BOOTSTRAP_API_KEY: apiKey,
+    HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
+    HOOKBRIDGE_LOG_LEVEL: process.env.HOOKBRIDGE_LOG_LEVEL ?? 'warn',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  };
+  const profDir = join(RESULTS_DIR, 'profiles');
+  if (options.cpuProf) mkdirSync(profDir, { recursive: true });
+  // One directory per process; V8 writes a profile per thread (tsx's loader thread is the small one).
+  const nodeArgs = (name: string) =>
+    options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, name.replace(/\W+/g, '-'))}`] : [];
+
+  const servers: Record<string, ServerChild> = {};
+  const startServer = async (name: string, command: 'start' | 'api' | 'worker') => {
+    const server = await spawnServer(MAIN_TS, command, env, SERVER_DIR, nodeArgs(name));
+    servers[name] = server;
+    cleanups.push({ name, run: () => server.stop() });
+    return server;
+  };
+  let url: string;
+  if (options.roles === 'start') {
+    url = (await startServer('hookbridge', 'start')).url!;
+  } else {
+    url = (await startServer('hookbridge api', 'api')).url!;
+    await startServer('hookbridge worker', 'worker');
+  }
+  log(`HookBridge at ${url} (schema ${schema}); receiver :${receiver.port}; bare Fastify :${bare.port}`);
+
+  const pids = (): Record<string, number | undefined> => ({
+    ...Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.child.pid])),
+    receiver: receiver.child.pid,
+    'bare Fastify': bare.child.pid,
+  });
+  const cpuOf = (a: CpuSample, b: CpuSample) => cpuBetween(a, b);
+
+  const stats = await PgStats.open(options.databaseUrl, schema);
+  cleanups.push({ name: 'stats client', run: () => stats.close() });
+
+  const hb = new Pool(url, { connections: options.c, pipelining: 1, keepAliveTimeout: 60_000 });
+  cleanups.push({ name: 'client pool', run: () => hb.close() });
+  const receiverUrl = `http://127.0.0.1:${receiver.port}`;
+
+  const endpoint = await api<{ data: { id: string } }>(hb, apiKey, 'POST', '/v1/endpoints', {
+    url: `${receiverUrl}/hook`,
+    description: 'benchmark receiver',
+  });
+  const endpointId = endpoint.data.id;
+  const body = sendBody(endpointId);
+  const send = sendSpec(apiKey, body);
+  const phaseMs = options.phaseTimeoutMs;
+  const warmup = Math.min(2000, Math.max(100, Math.round(options.n / 10)));
+
+  // 1a. Bare Fastify baseline.
+  log('phase 1a: bare Fastify baseline');
+  const barePool = new Pool(`http://127.0.0.1:${bare.port}`, { connections: options.c, pipelining: 1 });
+  cleanups.push({ name: 'bare pool', run: () => barePool.close() });
+  const bareSpec = { ...send, headers: { 'content-type': 'application/json' } };
+  await closedLoop({
+    pool: barePool,
+    count: warmup * 2,
+    concurrency: options.c,
+    maxMs: phaseMs,
+    request: () => bareSpec,
+    okStatus: 202,
+  });
+  let cpu0 = sampleCpu(pids());
+  const bareResult = await closedLoop({
+    pool: barePool,
+    count: options.n,
+    concurrency: options.c,
+    maxMs: phaseMs,
+    request: () => bareSpec,
+    okStatus: 202,
+  });
+  const bareCpu = cpuOf(cpu0, sampleCpu(pids()));
+
+  // 1b. Raw undici POSTs to the receiver.
+  log('phase 1b: raw undici baseline');
+  const rawPool = new Pool(receiverUrl, { connections: options.c, pipelining: 1 });
+  cleanups.push({ name: 'raw pool', run: () => rawPool.close() });
+  const rawSpec: RequestSpec = {
+    method: 'POST',
+    path: '/raw',
+    headers: { 'content-type': 'application/json' },
+    body,
+  };
+  await closedLoop({
+    pool: rawPool,
+    count: warmup * 2,
+    concurrency: options.c,
+    maxMs: phaseMs,
+    request: () => rawSpec,
+    okStatus: 200,
+  });
+  cpu0 = sampleCpu(pids());
+  const rawResult = await closedLoop({
+    pool: rawPool,
+    count: options.n,
+    concurrency: options.c,
+    maxMs: phaseMs,
+    request: () => rawSpec,
+    okStatus: 200,
+  });
+  const rawCpu = cpuOf(cpu0, sampleCpu(pids()));
+
+  // 2. Send acceptance, with the worker delivering as it goes (the all-in-one server under load).
+  log(`phase 2: warm-up (${warmup} sends)`);
+  await closedLoop({
+    pool: hb,
+    count: warmup,
+    concurrency: options.c,
+    maxMs: phaseMs,
+    request: () => send,
+    okStatus: 202,
+  });
+  await waitDelivered(receiver, warmup, phaseMs);
+  await receiver.ask('reset');
+  log(`phase 2: ${options.n} sends at concurrency ${options.c}`);
+  let pg0: PgSample = await stats.sample();
+  cpu0 = sampleCpu(pids());
+  const sendResult = await closedLoop({
+    pool: hb,
+    count: options.n,
+    concurrency: options.c,
+    maxMs: phaseMs,
+    request: () => send,
+    okStatus: 202,
+  });
+  const sendCpu = cpuOf(cpu0, sampleCpu(pids()));
+  const atSendEnd = await receiver.ask<ReceiverStats>('stats');
+  const sendEndedAt = now();
+  const sendDrain = await waitDelivered(receiver, sendResult.ok, phaseMs);
+  const drainCpu2 = cpuOf(cpu0, sampleCpu(pids()));
+  const sendPg = pgBetween(pg0, await stats.sample(), sendResult.ok);
+  const concurrent = {
+    accepted: sendResult.ok,
+    delivered: sendDrain.unique,
+    complete: sendDrain.complete,
+    deliveredWhileSending: atSendEnd.unique,
+    deliveredPerSecondFirstToLast: rate(sendDrain.unique - 1, sendDrain.lastAt - sendDrain.firstAt),
+    backlogAtSendEnd: sendResult.ok - atSendEnd.unique,
+    backlogDrainPerSecond: rate(sendDrain.unique - atSendEnd.unique, sendDrain.lastAt - sendEndedAt),
+    duplicates: sendDrain.duplicates,
+    cpuCores: drainCpu2,
+    postgres: sendPg,
+  };
+
+  // 3. Sustained delivery: a backlog of N held messages (endpoint paused), released at once.
+  log(`phase 3: ${options.n} sends to the paused endpoint, then resume and drain`);
+  await api(hb, apiKey, 'POST', `/v1/endpoints/${endpointId}/pause`);
+  pg0 = await stats.sample();
+  cpu0 = sampleCpu(pids());
+  const pausedSendResult = await closedLoop({
+    pool: hb,
+    count: options.n,
+    concurrency: options.c,
+    maxMs: phaseMs,
+    request: () => send,
+    okStatus: 202,
+  });
+  const pausedSendCpu = cpuOf(cpu0, sampleCpu(pids()));
+  const pausedPgEnd = await stats.sample();
+  const pausedSendPg = pgBetween(pg0, pausedPgEnd, pausedSendResult.ok);
+  await receiver.ask('reset');
+  cpu0 = sampleCpu(pids());
+  const resumeAt = now();
+  const resumed = await api<{ data: { messages_requeued: number } }>(
+    hb,
+    apiKey,
+    'POST',
+    `/v1/endpoints/${endpointId}/resume`,
+  );
+  const resumeMs = now() - resumeAt;
+  const drain = await waitDelivered(receiver, pausedSendResult.ok, phaseMs);
+  const drainCpu = cpuOf(cpu0, sampleCpu(pids()));
+  const drainPg = pgBetween(pausedPgEnd, await stats.sample(), drain.unique);
+  const sustained = {
+    backlog: pausedSendResult.ok,
+    requeued: resumed.data.messages_requeued,
+    resumeRequestMs: Math.round(resumeMs),
+    delivered: drain.unique,
+    complete: drain.complete,
+    duplicates: drain.duplicates,
+    deliveredPerSecond: rate(drain.unique - 1, drain.lastAt - drain.firstAt),
+    deliveredPerSecondFromResume: rate(drain.unique, drain.lastAt - resumeAt),
+    firstDeliveryAfterResumeMs: Math.round(drain.firstAt - resumeAt),
+    drainMs: Math.round(drain.lastAt - resumeAt),
+    cpuCores: drainCpu,
+    postgres: drainPg,
+  };
+
+  // 4. Latency at a fixed offered rate (open loop).
+  log(`phase 4: ${options.rate} sends/s for ${options.durationS}s (open loop)`);
+  await receiver.ask('reset');
+  pg0 = await stats.sample();
+  cpu0 = sampleCpu(pids());
+  const latencyRun = await openLoop({
+    pool: hb,
+    rate: options.rate,
+    durationMs: options.durationS * 1000,
+    request: () => send,
+    okStatus: 202,
+  });
+  const scheduledById = new Map<string, number>();
+  for (const sample of latencyRun.samples) {
+    scheduledById.set(
+      (JSON.parse(sample.body) as { data: { message_id: string } }).data.message_id,
+      sample.startedAt,
+    );
+  }
+  const latencyDrain = await waitDelivered(receiver, scheduledById.size, phaseMs, 15_000);
+  const latencyCpu = cpuOf(cpu0, sampleCpu(pids()));
+  const latencyPg = pgBetween(pg0, await stats.sample(), latencyRun.ok);
+  const { arrivals } = await receiver.ask<{ arrivals: Array<[string, number]> }>('arrivals', 60_000);
+  const firstAttemptMs: number[] = [];
+  for (const [id, at] of arrivals) {
+    const scheduled = scheduledById.get(id);
+    if (scheduled !== undefined) firstAttemptMs.push(at - scheduled);
+  }
+  const latency = {
+    offeredPerSecond: latencyRun.offeredPerSecond,
+    schedulerMaxLagMs: latencyRun.maxLagMs,
+    accepted: latencyRun.ok,
+    errors: latencyRun.errors,
+    firstError: latencyRun.firstError,
+    sendToAcceptedMs: latencyRun.latencyMs,
+    sendToFirstAttemptMs: percentiles(firstAttemptMs),
+    neverArrived: scheduledById.size - firstAttemptMs.length,
+    duplicates: latencyDrain.duplicates,
+    cpuCores: latencyCpu,
+    postgres: latencyPg,
+  };
+
+  // ---- report ---------------------------------------------------------------------------------------
+  const acceptanceRatio = sendResult.perSecond / bareResult.perSecond;
+  const deliveryRatio = sustained.deliveredPerSecond / rawResult.perSecond;
+  const results = {
+    benchmark: 'delivery',
+    startedAt: started.toISOString(),
+    command: process.argv.slice(1).join(' '),
+    options: { ...options, databaseUrl: options.databaseUrl.replace(/:[^:@/]*@/, ':***@') },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? '?',
+      loadavgAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
+      node: process.version,
+      postgres: pgVersion,
+    },
+    baselines: {
+      bareFastify: { ...brief(bareResult), cpuCores: bareCpu },
+      rawUndici: { ...brief(rawResult), cpuCores: rawCpu },
+    },
+    send: { ...brief(sendResult), cpuCores: sendCpu },
+    deliveryWhileSending: concurrent,
+    sendPausedEndpoint: { ...brief(pausedSendResult), cpuCores: pausedSendCpu, postgres: pausedSendPg },
+    sustainedDelivery: sustained,
+    latency,
+    ratios: {
+      acceptedOverBareFastify: round3(acceptanceRatio),
+      deliveredOverRawUndici: round3(deliveryRatio),
+    },
+    targets: {
+      sustainedDeliveries: {
+        target: `>= ${TARGETS.deliveredPerSecond}/s`,
+        actual: sustained.deliveredPerSecond,
+        met: sustained.deliveredPerSecond >= TARGETS.deliveredPerSecond,
+      },
+      sendAcceptance: {
+        target: `>= ${TARGETS.acceptanceRatio * 100} % of bare Fastify`,
+        actual: `${Math.round(acceptanceRatio * 1000) / 10} %`,
+        met: acceptanceRatio >= TARGETS.acceptanceRatio,
+      },
+      p99FirstAttempt: {
+        target: `<= ${TARGETS.p99FirstAttemptMs} ms at ${TARGETS.atRate} msg/s`,
+        actual: latency.sendToFirstAttemptMs.p99,
+        met:
+          latency.sendToFirstAttemptMs.p99 <= TARGETS.p99FirstAttemptMs &&
+          latency.neverArrived === 0 &&
+          options.rate >= TARGETS.atRate,
+      },
+    },
+    serverWarnings: Object.fromEntries(
+      Object.entries(servers).map(([name, s]) => [
+        name,
+        s.warnings.filter((w) => !/PRIVATE_NETWORKS/.test(w)),
+      ]),
+    ),
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const resultsFile = join(RESULTS_DIR, 'latest.json');
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  // Biome does not read .gitignore here: keep `biome check .` clean by formatting the file its way.
+  try {
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'biome'), ['format', '--write', resultsFile], {
+      stdio: 'ignore',
+    });
+  } catch {
+    // best effort
+  }
+  printTable(results);
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function printTable(r: any): void {
+  const rows: Array<[string, string, string]> = [];
+  const row = (what: string, value: string, note = '') => rows.push([what, value, note]);
+  const lat = (p: { p50: number; p90: number; p99: number; max: number }) =>
+    `p50 ${p.p50} / p90 ${p.p90} / p99 ${p.p99} / max ${p.max} ms`;
+  const cores = (c: Record<string, number>) =>
+    Object.entries(c)
+      .filter(([name, v]) => name === 'machine busy %' || v >= 0.01)
+      .map(([name, v]) => (name === 'machine busy %' ? `machine ${v}%` : `${name} ${v}`))
+      .join(', ');
+  const yes = (met: boolean) => (met ? 'MET' : 'MISSED');
+
+  row(
+    'bare Fastify POST (baseline a)',
+    `${r.baselines.bareFastify.perSecond} req/s`,
+    lat(r.baselines.bareFastify.latencyMs),
+  );
+  row(
+    'raw undici POST → receiver (baseline b)',
+    `${r.baselines.rawUndici.perSecond} req/s`,
+    lat(r.baselines.rawUndici.latencyMs),
+  );
+  row(
+    'send acceptance (worker delivering)',
+    `${r.send.perSecond} accepted/s`,
+    `${r.send.ok} ok, ${r.send.errors} errors; ${lat(r.send.latencyMs)}`,
+  );
+  row(
+    '  ÷ bare Fastify',
+    `${(r.ratios.acceptedOverBareFastify * 100).toFixed(1)} %`,
+    `target ≥ 40 %: ${yes(r.targets.sendAcceptance.met)}`,
+  );
+  row(
+    '  deliveries meanwhile (first→last)',
+    `${r.deliveryWhileSending.deliveredPerSecondFirstToLast} delivered/s`,
+    `backlog at end of sends ${r.deliveryWhileSending.backlogAtSendEnd}`,
+  );
+  row(
+    'send acceptance (endpoint paused)',
+    `${r.sendPausedEndpoint.perSecond} accepted/s`,
+    `no delivery, no NOTIFY; ${lat(r.sendPausedEndpoint.latencyMs)}`,
+  );
+  row(
+    'sustained delivery (backlog drain)',
+    `${r.sustainedDelivery.deliveredPerSecond} delivered/s`,
+    `${r.sustainedDelivery.delivered}/${r.sustainedDelivery.backlog} first deliveries, first→last; ${r.sustainedDelivery.deliveredPerSecondFromResume}/s from resume`,
+  );
+  row(
+    '  ÷ raw undici',
+    `${(r.ratios.deliveredOverRawUndici * 100).toFixed(1)} %`,
+    `target ≥ 2000/s: ${yes(r.targets.sustainedDeliveries.met)}`,
+  );
+  row(
+    `latency at ${r.latency.offeredPerSecond} msg/s offered`,
+    `p99 ${r.latency.sendToFirstAttemptMs.p99} ms`,
+    `send→first attempt ${lat(r.latency.sendToFirstAttemptMs)}; target ≤ 250 ms: ${yes(r.targets.p99FirstAttempt.met)}`,
+  );
+  row(
+    '  send→202',
+    `p99 ${r.latency.sendToAcceptedMs.p99} ms`,
+    `${lat(r.latency.sendToAcceptedMs)}; ${r.latency.accepted} accepted, ${r.latency.errors} errors, ${r.latency.neverArrived} never arrived`,
+  );
+  const w1 = Math.max(...rows.map((x) => x[0].length));
+  const w2 = Math.max(...rows.map((x) => x[1].length));
+  const lines = rows.map(([a, b, c]) => `${a.padEnd(w1)}  ${b.padStart(w2)}  ${c}`);
+  console.log(
+    `\nHookBridge delivery benchmark — ${r.machine.cpus} CPUs, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}`,
+  );
+  console.log(
+    `N=${r.options.n} C=${r.options.c} rate=${r.options.rate}/s duration=${r.options.durationS}s roles=${r.options.roles}\n`,
+  );
+  console.log(lines.join('\n'));
+  console.log('\nCPU (cores busy during the phase):');
+  console.log(`  bare Fastify baseline   ${cores(r.baselines.bareFastify.cpuCores)}`);
+  console.log(`  raw undici baseline     ${cores(r.baselines.rawUndici.cpuCores)}`);
+  console.log(`  sends (worker running)  ${cores(r.send.cpuCores)}`);
+  console.log(`  sends (paused)          ${cores(r.sendPausedEndpoint.cpuCores)}`);
+  console.log(`  backlog drain           ${cores(r.sustainedDelivery.cpuCores)}`);
+  console.log(`  latency phase           ${cores(r.latency.cpuCores)}`);
+  const pgLine = (p: { perMessage: Record<string, number> }) =>
+    `commits ${p.perMessage.commits}, WAL flushes ${p.perMessage.walSyncs}, WAL ${Math.round(p.perMessage.walBytes!)} B`;
+  console.log('\nPostgreSQL per message (database-wide counters):');
+  console.log(`  send + delivery (worker running)  ${pgLine(r.deliveryWhileSending.postgres)}`);
+  console.log(`  send only (paused)                ${pgLine(r.sendPausedEndpoint.postgres)}`);
+  console.log(`  delivery only (backlog drain)     ${pgLine(r.sustainedDelivery.postgres)}`);
+  console.log(`  latency phase (send + delivery)   ${pgLine(r.latency.postgres)}`);
+  const warnings = Object.values(r.serverWarnings as Record<string, string[]>).flat();
+  if (warnings.length) console.log(`\nserver warnings/errors (${warnings.length}), first: ${warnings[0]}`);
+  console.log(`\nwritten to ${join(RESULTS_DIR, 'latest.json')}`);
+}
+
+const exitCode = await main().then(
+  () => 0,
+  (error: unknown) => {
+    console.error('benchmark failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    return 1;
+  },
+);
+await cleanup();
+process.exit(exitCode);

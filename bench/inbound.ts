@@ -1,0 +1,183 @@
+/**
+ * Inbound load test (`npm run bench:inbound`): a small script, not a test — it asserts nothing.
+ *
+ * Starts `hookbridge start` (API + worker) as a child process on a fresh PostgreSQL schema (or, with
+ * BENCH_STORE=embedded, on a throw-away embedded store), creates a cli-mode inbound endpoint, connects a
+ * WebSocket listener the way the hb CLI does, then measures:
+ *   1. ingest throughput: N POSTs of a 1 KB JSON body from C concurrent clients (ingests/s), and
+ *   2. ingest→listener latency at a fixed offered rate: from the start of each POST to the frame's
+ *      arrival at the listener (p50/p99).
+ *
+ * Options (environment): BENCH_N (5000), BENCH_C (32), BENCH_RATE (200 per s), BENCH_DURATION (10 s),
+ * BENCH_STORE (postgres | embedded), DATABASE_URL (postgres://postgres@127.0.0.1:5432/test).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { Pool } from 'undici';
+import WebSocket from 'ws';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const MAIN_TS = join(ROOT, 'packages', 'server', 'src', 'main.ts');
+const N = Number(process.env.BENCH_N ?? 5000);
+const C = Number(process.env.BENCH_C ?? 32);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const STORE = process.env.BENCH_STORE ?? 'postgres';
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const apiKey = `hb_live_${randomBytes(16).toString('hex')}`;
+const body = JSON.stringify({ type: 'bench.event', pad: 'x'.repeat(1000) });
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function startServer(): Promise<{ child: ChildProcess; url: string; cleanup: () => Promise<void> }> {
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: '0',
+    HOOKBRIDGE_BOOTSTRAP_API_KEY: apiKey,
+    HOOKBRIDGE_MASTER_KEY: 'cd'.repeat(32),
+    HOOKBRIDGE_LOG_LEVEL: 'warn',
+  };
+  let cleanup = async () => {};
+  if (STORE === 'embedded') {
+    const dir = mkdtempSync(join(tmpdir(), 'hb-bench-inbound-'));
+    env.HOOKBRIDGE_DATA_DIR = dir;
+    delete env.DATABASE_URL;
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const schema = `hb_bench_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    const url = new URL(DATABASE_URL);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    env.DATABASE_URL = url.toString();
+    cleanup = async () => {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.end();
+    };
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN_TS, 'start'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+  return { child, url, cleanup };
+}
+
+async function main() {
+  const server = await startServer();
+  const pool = new Pool(server.url, { connections: C * 2 });
+  try {
+    const created = await pool.request({
+      path: '/v1/inbound-endpoints',
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'cli', name: 'bench' }),
+    });
+    const endpoint = ((await created.body.json()) as any).data;
+    const ingestPath = new URL(endpoint.ingest_url).pathname;
+
+    const arrivals = new Map<string, number>();
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/v1/listen?endpoint_id=${endpoint.id}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString());
+      if (frame.type === 'webhook') arrivals.set(frame.message_id, performance.now());
+    });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+
+    const post = async () => {
+      const response = await pool.request({
+        path: ingestPath,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const parsed = (await response.body.json()) as any;
+      if (response.statusCode !== 202) throw new Error(`ingest answered ${response.statusCode}`);
+      return parsed.data.message_id as string;
+    };
+
+    // 1. Throughput, closed loop.
+    for (let i = 0; i < 200; i++) await post();
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: C }, async () => {
+        while (next++ < N) await post();
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+
+    // 2. Latency at a fixed offered rate, open loop.
+    const sentAt = new Map<string, number>();
+    const inFlight: Promise<void>[] = [];
+    const total = RATE * DURATION_S;
+    const t0 = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = t0 + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const at = performance.now();
+      inFlight.push(post().then((id) => void sentAt.set(id, at)));
+    }
+    await Promise.all(inFlight);
+    const deadline = performance.now() + 10_000;
+    while ([...sentAt.keys()].some((id) => !arrivals.has(id)) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const latencies = [...sentAt]
+      .map(([id, at]) => (arrivals.get(id) ?? Number.NaN) - at)
+      .sort((a, b) => a - b);
+    const lost = latencies.filter(Number.isNaN).length;
+    socket.close();
+
+    const result = {
+      store: STORE,
+      cpus: cpus().length,
+      ingest: { n: N, concurrency: C, per_second: Math.round(N / seconds) },
+      ingest_to_listener_ms: {
+        offered_rate: RATE,
+        messages: latencies.length,
+        p50: Number(percentile(latencies, 50).toFixed(1)),
+        p99: Number(percentile(latencies, 99).toFixed(1)),
+        max: Number(
+          latencies
+            .filter((v) => !Number.isNaN(v))
+            .at(-1)
+            ?.toFixed(1),
+        ),
+        not_received: lost,
+      },
+    };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await pool.close();
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+    await server.cleanup();
+  }
+}
+
+await main();

@@ -1,0 +1,157 @@
+import type { Queryable } from '../../store/db.js';
+
+/** The columns an API request may set (secrets already hashed or sealed). */
+export interface InboundSettings {
+  name: string | null;
+  description: string | null;
+  mode: 'forward' | 'cli';
+  url: string | null;
+  verify_static_token: boolean;
+  token_header_name: string | null;
+  token_query_param: string | null;
+  token_value_hash: string | null;
+  verify_hmac: boolean;
+  hmac_header_name: string | null;
+  /** SecretBox ciphertext. */
+  hmac_secret: string | null;
+  timestamp_header_name: string | null;
+  timestamp_ttl_seconds: number | null;
+  verify_ip_allowlist: boolean;
+  allowed_cidrs: string[];
+  idempotency_header_names: string[];
+  ingest_response_code: number;
+  signing_enabled: boolean;
+  active: boolean;
+}
+
+export interface InboundEndpointRow extends InboundSettings {
+  id: string;
+  project_id: string;
+  secret_token_hash: string;
+  secret_token_sealed: string | null;
+  paused: boolean;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+// Constants of this module, never input: safe to interpolate.
+const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
+  'name',
+  'description',
+  'mode',
+  'url',
+  'verify_static_token',
+  'token_header_name',
+  'token_query_param',
+  'token_value_hash',
+  'verify_hmac',
+  'hmac_header_name',
+  'hmac_secret',
+  'timestamp_header_name',
+  'timestamp_ttl_seconds',
+  'verify_ip_allowlist',
+  'allowed_cidrs',
+  'idempotency_header_names',
+  'ingest_response_code',
+  'signing_enabled',
+  'active',
+];
+const JSON_COLUMNS = new Set<string>(['allowed_cidrs', 'idempotency_header_names']);
+const COLUMNS = `id::text AS id, project_id::text AS project_id, ${SETTING_COLUMNS.join(', ')},
+  secret_token_hash, secret_token_sealed, paused, created_at, updated_at, deleted_at`;
+const LIVE = 'project_id = $1 AND id = $2 AND deleted_at IS NULL';
+
+function values(settings: InboundSettings): unknown[] {
+  return SETTING_COLUMNS.map((column) =>
+    JSON_COLUMNS.has(column) ? JSON.stringify(settings[column]) : settings[column],
+  );
+}
+
+function placeholder(column: string, n: number): string {
+  return JSON_COLUMNS.has(column) ? `$${n}::jsonb` : `$${n}`;
+}
+
+export async function insertInboundEndpoint(
+  db: Queryable,
+  endpoint: InboundSettings & { id: string; projectId: string; tokenHash: string; tokenSealed: string },
+): Promise<InboundEndpointRow> {
+  const columns = SETTING_COLUMNS.map((column, i) => placeholder(column, i + 5)).join(', ');
+  const rows = await db.query<InboundEndpointRow>(
+    `INSERT INTO inbound_endpoints (id, project_id, secret_token_hash, secret_token_sealed, ${SETTING_COLUMNS.join(', ')})
+     VALUES ($1, $2, $3, $4, ${columns}) RETURNING ${COLUMNS}`,
+    [endpoint.id, endpoint.projectId, endpoint.tokenHash, endpoint.tokenSealed, ...values(endpoint)],
+  );
+  return rows[0]!;
+}
+
+export async function findInboundEndpoint(
+  db: Queryable,
+  projectId: string,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<InboundEndpointRow | null> {
+  const rows = await db.query<InboundEndpointRow>(
+    `SELECT ${COLUMNS} FROM inbound_endpoints WHERE ${LIVE}${options.lock ? ' FOR UPDATE' : ''}`,
+    [projectId, id],
+  );
+  return rows[0] ?? null;
+}
+
+/** One page in id order (UUIDv7 ids are time-ordered); one row more than `limit` tells has_more. */
+export function listInboundEndpoints(
+  db: Queryable,
+  projectId: string,
+  page: { after: string | null; limit: number },
+): Promise<InboundEndpointRow[]> {
+  return db.query<InboundEndpointRow>(
+    `SELECT ${COLUMNS} FROM inbound_endpoints
+      WHERE project_id = $1 AND deleted_at IS NULL AND ($2::uuid IS NULL OR id > $2::uuid)
+      ORDER BY id LIMIT $3`,
+    [projectId, page.after, page.limit + 1],
+  );
+}
+
+export async function updateInboundEndpoint(
+  db: Queryable,
+  projectId: string,
+  id: string,
+  settings: InboundSettings,
+): Promise<InboundEndpointRow | null> {
+  const sets = SETTING_COLUMNS.map((column, i) => `${column} = ${placeholder(column, i + 3)}`).join(', ');
+  const rows = await db.query<InboundEndpointRow>(
+    `UPDATE inbound_endpoints SET ${sets}, updated_at = now() WHERE ${LIVE} RETURNING ${COLUMNS}`,
+    [projectId, id, ...values(settings)],
+  );
+  return rows[0] ?? null;
+}
+
+/** Sets `paused` or `deleted_at`; answers whether a live endpoint of the project was changed. */
+export async function setState(
+  db: Queryable,
+  projectId: string,
+  id: string,
+  change: { paused: boolean } | { deleted: true },
+): Promise<boolean> {
+  const set = 'deleted' in change ? 'deleted_at = now()' : 'paused = $3';
+  const params = 'deleted' in change ? [projectId, id] : [projectId, id, change.paused];
+  const rows = await db.query(
+    `UPDATE inbound_endpoints SET ${set}, updated_at = now() WHERE ${LIVE} RETURNING id`,
+    params,
+  );
+  return rows.length > 0;
+}
+
+/**
+ * The delivery engine holds a forwarded message's retries while its endpoint is paused; resuming lets
+ * them go at their scheduled time (or now, if that has passed). Returns how many were released.
+ */
+export async function releaseHeldMessages(db: Queryable, projectId: string, endpointId: string) {
+  const rows = await db.query(
+    `UPDATE inbound_messages SET held = false, next_attempt_at = COALESCE(next_attempt_at, now()), updated_at = now()
+      WHERE project_id = $1 AND inbound_endpoint_id = $2 AND held AND status IN ('queued', 'pending_retry')
+      RETURNING id`,
+    [projectId, endpointId],
+  );
+  return rows.length;
+}

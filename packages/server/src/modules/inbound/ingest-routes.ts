@@ -1,0 +1,103 @@
+import type { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody } from '../../http/errors.js';
+import { ok } from '../../http/envelope.js';
+import type { Services } from '../../services.js';
+import { readBody } from './request-body.js';
+
+const Params = Type.Object({ id: Type.String(), token: Type.String() });
+const PATH = '/v1/webhooks/receive/:id/:token';
+const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * The public ingest URL, in a scope of its own: no API key, and bodies of any content type (or none) reach
+ * the handler unread, as a stream, so the endpoint and its token are checked before a byte is read and
+ * an oversized body is never buffered past the limit.
+ */
+export function ingestRoutes(services: Services): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    // Fastify answers a malformed Content-Type with 415 before any parser runs; a provider's request must
+    // still be judged (and recorded) by the ingest, which reads the header from the raw headers instead.
+    app.addHook('onRequest', async (request) => {
+      delete request.raw.headers['content-type'];
+    });
+
+    async function handle(
+      request: FastifyRequest<{ Params: { id: string; token: string } }>,
+      reply: FastifyReply,
+    ) {
+      let failedRead = false;
+      const outcome = await services.ingest
+        .ingest({
+          endpointId: request.params.id,
+          token: request.params.token,
+          method: request.method,
+          query: new URLSearchParams(request.url.split('?')[1] ?? ''),
+          rawHeaders: request.raw.rawHeaders,
+          ip: request.ip,
+          readBody: (limit) =>
+            readBody(request.body as Readable | undefined, limit).catch((error) => {
+              failedRead = true;
+              throw error;
+            }),
+        })
+        .catch((error) => {
+          if (failedRead) return null;
+          throw error;
+        });
+      if (!outcome) {
+        return reply
+          .code(400)
+          .send(errorBody('INVALID_REQUEST', 'The request body was cut short', request.id));
+      }
+      if (outcome.kind === 'accepted') {
+        return reply
+          .code(outcome.status)
+          .send(ok(request, { message_id: outcome.messageId, status: 'queued' as const }));
+      }
+      if (outcome.reason === 'payload_too_large') reply.header('connection', 'close');
+      if (outcome.reason === 'invalid_method') reply.header('allow', 'POST');
+      return reply.code(outcome.status).send(errorBody(outcome.code, outcome.message, request.id));
+    }
+
+    const errors = Object.fromEntries(
+      [401, 403, 404, 405, 410, 413, 503].map((status) => [status, Type.Ref('ErrorEnvelope')]),
+    );
+    app.post(
+      PATH,
+      {
+        config: { auth: 'none' },
+        schema: {
+          tags: ['Inbound ingest'],
+          summary: "A provider's webhook: verified, stored byte for byte, then forwarded or streamed",
+          description:
+            'No API key: the secret token in the path is the credential. Any content type. Answers the ' +
+            "endpoint's ingest_response_code (default 202) once the message is committed.",
+          params: Params,
+          response: {
+            '2xx': Type.Object({
+              data: Type.Object({
+                message_id: Type.String({ format: 'uuid' }),
+                status: Type.Literal('queued'),
+              }),
+              meta: Type.Object({ request_id: Type.String() }),
+            }),
+            ...errors,
+          },
+        },
+      },
+      handle,
+    );
+    app.route({
+      method: [...OTHER_METHODS],
+      url: PATH,
+      config: { auth: 'none' },
+      schema: { hide: true, params: Params },
+      handler: handle,
+    });
+  };
+}

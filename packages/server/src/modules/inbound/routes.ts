@@ -1,0 +1,16 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../../services.js';
+import { streamRoutes } from '../stream/routes.js';
+import { inboundEndpointRoutes } from './endpoint-routes.js';
+import { ingestRoutes } from './ingest-routes.js';
+import { inboundSigningKeyRoutes } from './signing-key-routes.js';
+
+/** Inbound webhooks: endpoint management, the public ingest URL, and streaming to the hb CLI. */
+export function inboundRoutes(services: Services): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(inboundEndpointRoutes(services));
+    await app.register(inboundSigningKeyRoutes(services));
+    await app.register(ingestRoutes(services));
+    await app.register(streamRoutes(services));
+  };
+}

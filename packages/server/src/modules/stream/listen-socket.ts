@@ -1,0 +1,161 @@
+import websocket from '@fastify/websocket';
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { projectIdOf } from '../../http/auth.js';
+import { isUuid } from '../../lib/ids.js';
+import type { Services } from '../../services.js';
+import type { Db } from '../../store/db.js';
+import { cliEndpoint } from './endpoint.js';
+import { webhookFrame } from './frames.js';
+import type { StreamHub } from './hub.js';
+import { loadNotHandedOver, recordDeliveryResult, type StreamMessage } from './store.js';
+
+const BACKLOG_PAGE = 100;
+/** Ids remembered to drop a message met twice where the backlog hands over to live notifications. */
+const SENT_MEMORY = 5000;
+/** Listeners only ever send small delivery_result frames. */
+const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+
+interface Scope {
+  projectId: string;
+  endpointId: string;
+}
+
+/**
+ * `GET /v1/listen?endpoint_id=…` upgraded to a WebSocket (the hb CLI's stream). The API key and the
+ * endpoint are checked before the upgrade, so a refusal is a plain HTTP answer. `/v1/listen/v1/listen`
+ * is served too: the hb CLI builds its URL by appending `/v1/listen` to a stream URL that already ends so.
+ */
+export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: number): FastifyPluginAsync {
+  const scopes = new WeakMap<FastifyRequest, Scope>();
+  return async (app) => {
+    await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME_BYTES } });
+    for (const path of ['/v1/listen', '/v1/listen/v1/listen']) {
+      app.get<{ Querystring: { endpoint_id?: string } }>(
+        path,
+        {
+          websocket: true,
+          preHandler: async (request) => {
+            const projectId = projectIdOf(request);
+            const endpoint = await cliEndpoint(services, projectId, request.query.endpoint_id);
+            scopes.set(request, { projectId, endpointId: endpoint.id });
+          },
+        },
+        (socket, request) => {
+          const scope = scopes.get(request)!;
+          const log = request.log.child({ inbound_endpoint_id: scope.endpointId });
+          void new ListenSession(socket, scope, services.db, hub, log).start(pingMs);
+        },
+      );
+    }
+  };
+}
+
+/** One connected listener: backlog first, oldest first, then live messages, without gaps or repeats. */
+class ListenSession {
+  private live = false;
+  private early: Array<StreamMessage | null> = [];
+  private readonly sent = new Set<string>();
+  private lastId: string | null = null;
+  private closed = false;
+  private unsubscribe: (() => void) | null = null;
+  private ping: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly scope: Scope,
+    private readonly db: Db,
+    private readonly hub: StreamHub,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async start(pingMs: number): Promise<void> {
+    this.socket.on('close', () => this.stop());
+    this.socket.on('message', (data, isBinary) => {
+      if (!isBinary) void this.onClientFrame(data.toString());
+    });
+    this.ping = setInterval(() => this.write('{"type":"ping"}'), pingMs);
+    this.ping.unref();
+    try {
+      // Subscribed before the backlog is read: whatever commits from now on is either in the backlog or
+      // notified (or both, and then sent once).
+      this.unsubscribe = await this.hub.subscribe(this.scope.endpointId, (message) => this.onHub(message));
+      if (this.closed) return this.unsubscribe();
+      await this.sendNotHandedOver();
+      const early = this.early;
+      this.early = [];
+      this.live = true;
+      for (const message of early) this.onHub(message);
+    } catch (error) {
+      this.log.error({ err: error }, 'listener backlog failed');
+      this.socket.close(1011, 'internal error');
+    }
+  }
+
+  private onHub(message: StreamMessage | null): void {
+    if (this.closed) return;
+    if (!this.live) {
+      this.early.push(message);
+      return;
+    }
+    if (message) this.send(message);
+    else
+      void this.sendNotHandedOver().catch((error) =>
+        this.log.error({ err: error }, 'listener re-read failed'),
+      );
+  }
+
+  /** Everything not yet handed over after the last message sent, in pages, waiting for each to be written. */
+  private async sendNotHandedOver(): Promise<void> {
+    let after = this.live ? this.lastId : null;
+    for (;;) {
+      const page = await loadNotHandedOver(this.db, this.scope.endpointId, after, BACKLOG_PAGE);
+      await Promise.all(page.map((message) => this.send(message)));
+      if (page.length < BACKLOG_PAGE || this.closed) return;
+      after = page.at(-1)!.id;
+    }
+  }
+
+  private send(message: StreamMessage): Promise<void> {
+    if (this.sent.has(message.id)) return Promise.resolve();
+    this.sent.add(message.id);
+    if (this.sent.size > SENT_MEMORY) this.sent.delete(this.sent.values().next().value!);
+    if (!this.lastId || message.id > this.lastId) this.lastId = message.id;
+    return this.write(webhookFrame(message));
+  }
+
+  private write(frame: string): Promise<void> {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return Promise.resolve();
+    return new Promise((resolve) => this.socket.send(frame, () => resolve()));
+  }
+
+  private async onClientFrame(text: string): Promise<void> {
+    let frame: { type?: unknown; message_id?: unknown; status_code?: unknown; latency_ms?: unknown };
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const { type, message_id: id, status_code: status, latency_ms: latency } = frame ?? {};
+    if (type !== 'delivery_result' || typeof id !== 'string' || !isUuid(id)) return;
+    if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599) return;
+    const latencyMs = Number.isFinite(latency)
+      ? Math.min(Math.max(Math.round(latency as number), 0), 2 ** 31 - 1)
+      : 0;
+    try {
+      await recordDeliveryResult(this.db, this.scope, {
+        messageId: id.toLowerCase(),
+        status: status as number,
+        latencyMs,
+      });
+    } catch (error) {
+      this.log.error({ err: error }, 'could not record a delivery_result');
+    }
+  }
+
+  private stop(): void {
+    this.closed = true;
+    if (this.ping) clearInterval(this.ping);
+    this.unsubscribe?.();
+  }
+}

@@ -1,0 +1,86 @@
+import { newUuid } from '../../lib/ids.js';
+import type { Queryable } from '../../store/db.js';
+
+/** What a listener is sent about one inbound message. */
+export interface StreamMessage {
+  id: string;
+  endpoint_id: string;
+  content_type: string | null;
+  headers: Record<string, string>;
+  /** Null once the retention job has removed it. */
+  payload: Uint8Array | null;
+  size_bytes: number;
+  created_at: Date;
+}
+
+const COLUMNS = `id::text AS id, inbound_endpoint_id::text AS endpoint_id, content_type, headers, payload,
+  size_bytes, created_at`;
+
+/** Messages by id, in the order asked for (ids come from trusted notifications). */
+export async function loadMessages(db: Queryable, ids: readonly string[]): Promise<StreamMessage[]> {
+  const rows = await db.query<StreamMessage>(
+    `SELECT ${COLUMNS} FROM inbound_messages WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)).filter((row): row is StreamMessage => row !== undefined);
+}
+
+/** The endpoint's messages no listener has reported a result for, oldest first, after `afterId`. */
+export function loadNotHandedOver(
+  db: Queryable,
+  endpointId: string,
+  afterId: string | null,
+  limit: number,
+): Promise<StreamMessage[]> {
+  return db.query<StreamMessage>(
+    `SELECT ${COLUMNS} FROM inbound_messages
+      WHERE inbound_endpoint_id = $1 AND handed_over_at IS NULL AND ($2::uuid IS NULL OR id > $2::uuid)
+      ORDER BY id LIMIT $3`,
+    [endpointId, afterId, limit],
+  );
+}
+
+/** Every message of the endpoint after `afterId` (the polling cursor), oldest first. */
+export function loadAfter(
+  db: Queryable,
+  endpointId: string,
+  afterId: string | null,
+  limit: number,
+): Promise<StreamMessage[]> {
+  return db.query<StreamMessage>(
+    `SELECT ${COLUMNS} FROM inbound_messages
+      WHERE inbound_endpoint_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid)
+      ORDER BY id LIMIT $3`,
+    [endpointId, afterId, limit],
+  );
+}
+
+/**
+ * A listener forwarded the message locally and got `status` back: the message is handed over and counts
+ * as delivered whatever the status (the local answer is informational), and the result is kept as an
+ * attempt. Scoped to the listener's project and endpoint; returns whether a message matched.
+ */
+export async function recordDeliveryResult(
+  db: Queryable,
+  scope: { projectId: string; endpointId: string },
+  result: { messageId: string; status: number; latencyMs: number },
+): Promise<boolean> {
+  const rows = await db.query(
+    `WITH updated AS (
+       UPDATE inbound_messages
+          SET status = 'succeeded', response_status = $4, response_latency_ms = $5,
+              attempt_count = attempt_count + 1, first_attempt_at = COALESCE(first_attempt_at, now()),
+              delivered_at = now(), handed_over_at = COALESCE(handed_over_at, now()), last_error = NULL,
+              updated_at = now()
+        WHERE id = $3 AND project_id = $1 AND inbound_endpoint_id = $2
+        RETURNING id, project_id, inbound_endpoint_id, attempt_count
+     )
+     INSERT INTO inbound_attempts (id, message_id, project_id, inbound_endpoint_id, attempt_no, response_status,
+                                   response_latency_ms)
+     SELECT $6, id, project_id, inbound_endpoint_id, attempt_count, $4, $5 FROM updated
+     RETURNING message_id`,
+    [scope.projectId, scope.endpointId, result.messageId, result.status, result.latencyMs, newUuid()],
+  );
+  return rows.length > 0;
+}

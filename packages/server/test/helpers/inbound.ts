@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import type { TestServer } from './server.js';
+import type { client } from './http.js';
+
+type Api = ReturnType<typeof client>;
+
+export interface CreatedInbound {
+  id: string;
+  ingest_url: string;
+  secret_token: string;
+  signing_secret?: string;
+}
+
+export async function createInbound(api: Api, body: Record<string, unknown>): Promise<CreatedInbound> {
+  const response = await api('POST', '/v1/inbound-endpoints', { body });
+  assert.equal(response.status, 201, response.text);
+  return response.body.data;
+}
+
+/** POSTs (or other methods) raw bytes to an ingest URL, the way a provider would. */
+export async function ingest(
+  url: string,
+  options: { method?: string; body?: Uint8Array | string; headers?: Record<string, string> } = {},
+) {
+  const response = await fetch(url, {
+    method: options.method ?? 'POST',
+    headers: options.headers ?? {},
+    body: options.body,
+  });
+  const text = await response.text();
+  let body: any = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: response.status, headers: response.headers, body, text };
+}
+
+export interface RejectionRow {
+  reason_code: string;
+  reason_detail: string | null;
+  source_ip: string | null;
+  headers_redacted: string | null;
+  inbound_endpoint_id: string | null;
+  project_id: string | null;
+}
+
+/** The rejections recorded for an endpoint (or with no endpoint, for null), oldest first. */
+export function rejectionsOf(server: TestServer, endpointId: string | null): Promise<RejectionRow[]> {
+  return server.store.db.query<RejectionRow>(
+    `SELECT reason_code, reason_detail, source_ip, headers_redacted, inbound_endpoint_id::text, project_id::text
+       FROM inbound_rejections
+      WHERE inbound_endpoint_id IS NOT DISTINCT FROM $1::uuid ORDER BY received_at, id`,
+    [endpointId],
+  );
+}
+
+export async function messageRow(server: TestServer, id: string) {
+  const rows = await server.store.db.query<any>('SELECT * FROM inbound_messages WHERE id = $1', [id]);
+  return rows[0];
+}

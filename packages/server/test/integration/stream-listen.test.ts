@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { client } from '../helpers/http.js';
+import { createInbound, ingest, messageRow } from '../helpers/inbound.js';
+import { TestListener } from '../helpers/listener.js';
+import { createProjectWithKey } from '../helpers/security.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { storeKinds } from '../helpers/stores.js';
+
+const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+async function waitForRow(server: TestServer, id: string, done: (row: any) => boolean) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const row = await messageRow(server, id);
+    if (done(row)) return row;
+    if (Date.now() > deadline) assert.fail(`message ${id}: ${JSON.stringify(row)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+for (const kind of storeKinds()) {
+  describe(`streaming to the hb CLI [${kind}]`, () => {
+    let server: TestServer;
+    let api: ReturnType<typeof client>;
+    const listeners: TestListener[] = [];
+    const connect = async (endpointId: string, path?: string) => {
+      const listener = await TestListener.connect(server.url, server.apiKey, endpointId, path);
+      listeners.push(listener);
+      return listener;
+    };
+
+    before(async () => {
+      server = await startTestServer(kind, {
+        HOOKBRIDGE_STREAM_PING_MS: '300',
+        HOOKBRIDGE_LISTEN_HOLD_MS: '1500',
+      });
+      api = client(server.url, server.apiKey);
+    });
+    after(async () => {
+      await Promise.all(listeners.map((l) => l.close()));
+      await server.close();
+    });
+
+    it('refuses before upgrading: 401 bad key, 404 unknown or foreign id, 400 forward mode or no id', async () => {
+      const cli = await createInbound(api, { mode: 'cli' });
+      const forward = await createInbound(api, { url: 'https://93.184.215.14/x' });
+      const other = await createProjectWithKey(server, 'stream-other');
+      const cases: Array<[string | null, string, number, string]> = [
+        [null, `?endpoint_id=${cli.id}`, 401, 'UNAUTHORIZED'],
+        [`hb_live_${'0'.repeat(32)}`, `?endpoint_id=${cli.id}`, 401, 'UNAUTHORIZED'],
+        [server.apiKey, '?endpoint_id=01935abc-def0-7123-8567-890abcdef012', 404, 'ENDPOINT_NOT_FOUND'],
+        [other.apiKey, `?endpoint_id=${cli.id}`, 404, 'ENDPOINT_NOT_FOUND'],
+        [server.apiKey, `?endpoint_id=${forward.id}`, 400, 'INVALID_REQUEST'],
+        [server.apiKey, '', 400, 'INVALID_REQUEST'],
+      ];
+      for (const [key, query, status, code] of cases) {
+        const refused = await TestListener.refusal(server.url, key, query);
+        assert.equal(refused.status, status, `${key} ${query}`);
+        assert.equal(refused.body.error.code, code);
+      }
+    });
+
+    it('sends the backlog oldest first, then live messages, in the spec frame shape', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const before = [];
+      for (let n = 0; n < 3; n++) {
+        before.push(
+          (
+            await ingest(endpoint.ingest_url, {
+              body: `{"n":${n}}`,
+              headers: { 'content-type': 'application/json' },
+            })
+          ).body.data.message_id,
+        );
+      }
+      const listener = await connect(endpoint.id);
+      await listener.waitFor(3);
+      const live = [];
+      for (let n = 3; n < 6; n++) {
+        live.push(
+          (
+            await ingest(endpoint.ingest_url, {
+              body: `{"n":${n}}`,
+              headers: { 'content-type': 'application/json', 'X-Provider': 'p' },
+            })
+          ).body.data.message_id,
+        );
+      }
+      const frames = await listener.waitFor(6);
+      assert.deepEqual(
+        frames.map((f) => f.message_id),
+        [...before, ...live],
+      );
+      assert.deepEqual(
+        frames.map((f) => f.body.n),
+        [0, 1, 2, 3, 4, 5],
+      );
+      const last = frames[5];
+      assert.deepEqual(Object.keys(last), [
+        'type',
+        'message_id',
+        'content_type',
+        'headers',
+        'body',
+        'size_bytes',
+        'received_at',
+      ]);
+      assert.equal(last.content_type, 'application/json');
+      assert.equal(last.headers['X-Provider'], 'p');
+      assert.equal(last.size_bytes, 7);
+      assert.match(last.received_at, RFC3339_UTC);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(listener.webhooks().length, 6, 'nothing is sent twice');
+    });
+
+    it('records a delivery_result on the message; a new listener gets only what was not handed over', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const first = await connect(endpoint.id);
+      const a = (await ingest(endpoint.ingest_url, { body: 'a' })).body.data.message_id;
+      const b = (await ingest(endpoint.ingest_url, { body: 'b' })).body.data.message_id;
+      await first.waitFor(2);
+      first.send({ type: 'delivery_result', message_id: a, status_code: 500, latency_ms: 12 });
+      first.send({
+        type: 'delivery_result',
+        message_id: '01935abc-def0-7123-8567-890abcdef012',
+        status_code: 200,
+        latency_ms: 1,
+      });
+      first.send('not json');
+      const row = await waitForRow(server, a, (r) => r.status === 'succeeded');
+      assert.equal(row.response_status, 500);
+      assert.equal(row.response_latency_ms, 12);
+      assert.ok(row.handed_over_at && row.delivered_at);
+      const second = await connect(endpoint.id);
+      const frames = await second.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(
+        second.webhooks().map((f) => f.message_id),
+        [b],
+      );
+      assert.equal(frames[0].message_id, b);
+      assert.equal((await messageRow(server, b)).status, 'queued');
+    });
+
+    it('gives every listener of an endpoint every message, binary bodies base64 and byte-exact', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const [one, two] = [await connect(endpoint.id), await connect(endpoint.id, '/v1/listen/v1/listen')];
+      const bytes = randomBytes(2048);
+      const id = (
+        await ingest(endpoint.ingest_url, { body: bytes, headers: { 'content-type': 'image/png' } })
+      ).body.data.message_id;
+      for (const listener of [one, two]) {
+        const [frame] = await listener.waitFor(1);
+        assert.equal(frame.message_id, id);
+        assert.equal(frame.body_encoding, 'base64');
+        assert.deepEqual(Buffer.from(frame.body, 'base64'), bytes);
+        assert.equal(frame.size_bytes, 2048);
+      }
+    });
+
+    it('pings every HOOKBRIDGE_STREAM_PING_MS', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const listener = await connect(endpoint.id);
+      const pings = await listener.waitFor(2, 'ping', 3000);
+      assert.deepEqual(pings[0], { type: 'ping' });
+    });
+
+    it('long-poll: pages of 50 after a cursor, next_cursor, then holds until a message arrives', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const ids: string[] = [];
+      for (let n = 0; n < 60; n++)
+        ids.push(
+          (
+            await ingest(endpoint.ingest_url, {
+              body: `{"n":${n}}`,
+              headers: { 'content-type': 'application/json' },
+            })
+          ).body.data.message_id,
+        );
+      const path = `/v1/inbound-endpoints/${endpoint.id}/listen`;
+      const page1 = await api('GET', path);
+      assert.equal(page1.status, 200, page1.text);
+      assert.equal(page1.body.data.length, 50);
+      assert.equal(page1.body.data[0].type, undefined);
+      assert.deepEqual(page1.body.data[0].body, { n: 0 });
+      assert.equal(page1.body.meta.next_cursor, ids[49]);
+      assert.equal(page1.body.meta.has_more, true);
+      const page2 = await api('GET', `${path}?after=${page1.body.meta.next_cursor}`);
+      assert.deepEqual(
+        page2.body.data.map((m: any) => m.message_id),
+        ids.slice(50),
+      );
+      assert.equal(page2.body.meta.has_more, false);
+
+      const started = Date.now();
+      const empty = await api('GET', `${path}?after=${page2.body.meta.next_cursor}`);
+      assert.ok(Date.now() - started >= 1400, 'an empty poll is held');
+      assert.deepEqual(empty.body.data, []);
+      assert.equal(empty.body.meta.next_cursor, null);
+
+      const held = api('GET', `${path}?after=${page2.body.meta.next_cursor}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const arriving = Date.now();
+      const newId = (await ingest(endpoint.ingest_url, { body: 'late' })).body.data.message_id;
+      const answered = await held;
+      assert.ok(Date.now() - arriving < 1000, 'answered as soon as the message arrived');
+      assert.deepEqual(
+        answered.body.data.map((m: any) => m.message_id),
+        [newId],
+      );
+      assert.equal(answered.body.data[0].body_encoding, 'base64');
+    });
+
+    it('long-poll refuses forward endpoints (400) and bad cursors (400)', async () => {
+      const forward = await createInbound(api, { url: 'https://93.184.215.14/y' });
+      const refused = await api('GET', `/v1/inbound-endpoints/${forward.id}/listen`);
+      assert.equal(refused.status, 400);
+      const cli = await createInbound(api, { mode: 'cli' });
+      assert.equal((await api('GET', `/v1/inbound-endpoints/${cli.id}/listen?after=nope`)).status, 400);
+    });
+  });
+}
