@@ -29,7 +29,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Pool } from 'undici';
+import { Pool, request } from 'undici';
 import { type PgSample, PgStats, pgBetween } from './pg-stats.js';
 import { closedLoop, type LoadResult, now, openLoop, percentiles, type RequestSpec } from './load.js';
 import {
@@ -47,6 +47,9 @@ const ROOT = dirname(BENCH_DIR);
 const SERVER_DIR = join(ROOT, 'packages', 'server');
 const MAIN_TS = join(SERVER_DIR, 'src', 'main.ts');
 const RESULTS_DIR = join(BENCH_DIR, 'results');
+
+/** No request may hang a phase: a server that stops answering fails the run instead. */
+const TIMEOUTS = { headersTimeout: 30_000, bodyTimeout: 30_000 };
 
 const TARGETS = {
   deliveredPerSecond: 2000,
@@ -130,11 +133,42 @@ interface ReceiverStats {
   lastAt: number;
 }
 
+/**
+ * Waits until the receiver saw `expected` distinct messages. Gives up when nothing arrives for `stallMs`
+ * (or after `maxMs`) and then fails the run, saying whether the server still answers /healthz.
+ */
 async function waitDelivered(
   receiver: IpcChild,
   expected: number,
   maxMs: number,
   stallMs = 30_000,
+): Promise<ReceiverStats & { complete: boolean }> {
+  const stats = await waitArrivals(receiver, expected, maxMs, stallMs);
+  if (stats.complete) return stats;
+  const health = await probeHealth();
+  throw new Error(
+    `deliveries stalled at ${stats.unique}/${expected} (nothing new for ${stallMs / 1000} s or phase limit reached); ` +
+      `server /healthz: ${health}`,
+  );
+}
+
+let healthUrl = '';
+async function probeHealth(): Promise<string> {
+  if (!healthUrl) return 'not started';
+  try {
+    const response = await request(`${healthUrl}/healthz`, { headersTimeout: 5_000, bodyTimeout: 5_000 });
+    await response.body.text();
+    return `HTTP ${response.statusCode}`;
+  } catch (error) {
+    return `no answer within 5 s (${(error as Error).message}) — its event loop is blocked or it is overloaded`;
+  }
+}
+
+async function waitArrivals(
+  receiver: IpcChild,
+  expected: number,
+  maxMs: number,
+  stallMs: number,
 ): Promise<ReceiverStats & { complete: boolean }> {
   const deadline = now() + maxMs;
   let last = -1;
@@ -279,6 +313,7 @@ async function main(): Promise<void> {
     url = (await startServer('hookbridge api', 'api')).url!;
     await startServer('hookbridge worker', 'worker');
   }
+  healthUrl = url;
   log(`HookBridge at ${url} (schema ${schema}); receiver :${receiver.port}; bare Fastify :${bare.port}`);
 
   const pids = (): Record<string, number | undefined> => ({
@@ -291,8 +326,8 @@ async function main(): Promise<void> {
   const stats = await PgStats.open(options.databaseUrl, schema);
   cleanups.push({ name: 'stats client', run: () => stats.close() });
 
-  const hb = new Pool(url, { connections: options.c, pipelining: 1, keepAliveTimeout: 60_000 });
-  cleanups.push({ name: 'client pool', run: () => hb.close() });
+  const hb = new Pool(url, { connections: options.c, pipelining: 1, keepAliveTimeout: 60_000, ...TIMEOUTS });
+  cleanups.push({ name: 'client pool', run: () => hb.destroy() });
   const receiverUrl = `http://127.0.0.1:${receiver.port}`;
 
   const endpoint = await api<{ data: { id: string } }>(hb, apiKey, 'POST', '/v1/endpoints', {
@@ -307,8 +342,12 @@ async function main(): Promise<void> {
 
   // 1a. Bare Fastify baseline.
   log('phase 1a: bare Fastify baseline');
-  const barePool = new Pool(`http://127.0.0.1:${bare.port}`, { connections: options.c, pipelining: 1 });
-  cleanups.push({ name: 'bare pool', run: () => barePool.close() });
+  const barePool = new Pool(`http://127.0.0.1:${bare.port}`, {
+    connections: options.c,
+    pipelining: 1,
+    ...TIMEOUTS,
+  });
+  cleanups.push({ name: 'bare pool', run: () => barePool.destroy() });
   const bareSpec = { ...send, headers: { 'content-type': 'application/json' } };
   await closedLoop({
     pool: barePool,
@@ -331,8 +370,8 @@ async function main(): Promise<void> {
 
   // 1b. Raw undici POSTs to the receiver.
   log('phase 1b: raw undici baseline');
-  const rawPool = new Pool(receiverUrl, { connections: options.c, pipelining: 1 });
-  cleanups.push({ name: 'raw pool', run: () => rawPool.close() });
+  const rawPool = new Pool(receiverUrl, { connections: options.c, pipelining: 1, ...TIMEOUTS });
+  cleanups.push({ name: 'raw pool', run: () => rawPool.destroy() });
   const rawSpec: RequestSpec = {
     method: 'POST',
     path: '/raw',
@@ -357,6 +396,10 @@ async function main(): Promise<void> {
     okStatus: 200,
   });
   const rawCpu = cpuOf(cpu0, sampleCpu(pids()));
+  partial.baselines = {
+    bareFastify: { ...brief(bareResult), cpuCores: bareCpu },
+    rawUndici: { ...brief(rawResult), cpuCores: rawCpu },
+  };
 
   // 2. Send acceptance, with the worker delivering as it goes (the all-in-one server under load).
   log(`phase 2: warm-up (${warmup} sends)`);
@@ -382,6 +425,7 @@ async function main(): Promise<void> {
     okStatus: 202,
   });
   const sendCpu = cpuOf(cpu0, sampleCpu(pids()));
+  partial.send = { ...brief(sendResult), cpuCores: sendCpu };
   const atSendEnd = await receiver.ask<ReceiverStats>('stats');
   const sendEndedAt = now();
   const sendDrain = await waitDelivered(receiver, sendResult.ok, phaseMs);
@@ -414,6 +458,8 @@ async function main(): Promise<void> {
     okStatus: 202,
   });
   const pausedSendCpu = cpuOf(cpu0, sampleCpu(pids()));
+  partial.deliveryWhileSending = concurrent;
+  partial.sendPausedEndpoint = { ...brief(pausedSendResult), cpuCores: pausedSendCpu };
   const pausedPgEnd = await stats.sample();
   const pausedSendPg = pgBetween(pg0, pausedPgEnd, pausedSendResult.ok);
   await receiver.ask('reset');
@@ -443,6 +489,8 @@ async function main(): Promise<void> {
     cpuCores: drainCpu,
     postgres: drainPg,
   };
+
+  partial.sustainedDelivery = sustained;
 
   // 4. Latency at a fixed offered rate (open loop).
   log(`phase 4: ${options.rate} sends/s for ${options.durationS}s (open loop)`);
@@ -493,6 +541,7 @@ async function main(): Promise<void> {
     benchmark: 'delivery',
     startedAt: started.toISOString(),
     command: process.argv.slice(1).join(' '),
+    completed: true,
     options: { ...options, databaseUrl: options.databaseUrl.replace(/:[^:@/]*@/, ':***@') },
     machine: {
       cpus: cpus().length,
@@ -541,6 +590,14 @@ async function main(): Promise<void> {
       ]),
     ),
   };
+  writeResults(results);
+  printTable(results);
+}
+
+/** What was measured so far: written to latest.json when a later phase fails. */
+const partial: Record<string, unknown> = {};
+
+function writeResults(results: unknown): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const resultsFile = join(RESULTS_DIR, 'latest.json');
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -552,7 +609,6 @@ async function main(): Promise<void> {
   } catch {
     // best effort
   }
-  printTable(results);
 }
 
 function round3(value: number): number {
@@ -654,6 +710,14 @@ const exitCode = await main().then(
   () => 0,
   (error: unknown) => {
     console.error('benchmark failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    writeResults({
+      benchmark: 'delivery',
+      completed: false,
+      error: error instanceof Error ? error.message : String(error),
+      options: { ...options, databaseUrl: '(not recorded)' },
+      ...partial,
+    });
+    console.error(`partial results written to ${join(RESULTS_DIR, 'latest.json')}`);
     return 1;
   },
 );
