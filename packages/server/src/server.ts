@@ -71,7 +71,9 @@ export async function startServer(
   await exportRunner?.start();
   let app: FastifyInstance | null = null;
   let url: string | null = null;
+  let stopKeyListener: (() => Promise<void>) | null = null;
   if (roles.api) {
+    stopKeyListener = await services.apiKeys.listenForRevocations();
     app = await buildApp(services);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -88,9 +90,11 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         await app?.close();
+        await stopKeyListener?.();
         await retention?.stop();
         await exportRunner?.stop();
         await delivery?.close();
+        services.wake.close();
         await db.close();
       })();
       return closing;

@@ -5,6 +5,7 @@ import { ApiKeyService } from './modules/api-keys/service.js';
 import { EndpointService } from './modules/endpoints/service.js';
 import { MessageOperations } from './modules/messages/operations-service.js';
 import { ProjectService } from './modules/projects/service.js';
+import { WakeNotifier } from './delivery/wake-notifier.js';
 import { SecretBox } from './lib/secret-box.js';
 import { SendService } from './modules/send/service.js';
 import type { Db } from './store/db.js';
@@ -44,19 +45,24 @@ export interface Services {
   inbound: InboundEndpointService;
   /** The public ingest URL's checks and storage. */
   ingest: IngestService;
+  /** Wakes delivery workers after sends, coalesced. */
+  wake: WakeNotifier;
 }
 
 export function buildServices(config: Config, db: Db, log: Logger, masterKey: Buffer): Services {
   const secretBox = new SecretBox(masterKey);
+  const wake = new WakeNotifier(db, log);
+  const apiKeys = new ApiKeyService(db, config);
   return {
+    wake,
     secretBox,
     config,
     db,
     log,
-    projects: new ProjectService(db),
-    apiKeys: new ApiKeyService(db, config),
+    projects: new ProjectService(db, () => apiKeys.forgetAll()),
+    apiKeys,
     endpoints: new EndpointService(db, secretBox, config),
-    send: new SendService(db),
+    send: new SendService(db, wake),
     messageOps: new MessageOperations(db, config),
     authFailures: new AuthFailureLimiter(config.authFailureLimit, config.authFailureWindowMs),
     telemetry: new Telemetry(db),

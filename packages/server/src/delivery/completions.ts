@@ -126,7 +126,8 @@ export async function writeCompletions(
               next_attempt_at timestamptz, attempt_count int, fast_retry_count int, last_error text,
               response_status int, response_latency_ms int, attempted_at timestamptz)
      ), decided AS (
-       SELECT r.*, (r.status = 'pending_retry' AND e.deleted_at IS NOT NULL) AS orphaned, e.paused
+       SELECT r.*, (r.status = 'pending_retry' AND ${source.endsWithEndpoint}) AS orphaned,
+              ${source.holdsWhilePaused} AS paused
          FROM results r JOIN ${messages} m ON m.id = r.message_id JOIN ${endpoints} e ON e.id = m.${endpointColumn}
      )
      UPDATE ${messages} m

@@ -28,6 +28,10 @@ export interface QueueSource {
   endpointType: 'text' | 'uuid';
   /** Extra condition on the endpoint `e` for a message to be claimable. */
   claimable: string;
+  /** SQL on `e`: a retry is held while this is true (outbound: paused endpoints hold their messages). */
+  holdsWhilePaused: string;
+  /** SQL on `e`: a retry is abandoned when this is true (outbound: the endpoint was deleted). */
+  endsWithEndpoint: string;
   loadTargets(db: Queryable, endpointIds: string[]): Promise<Map<string, EndpointTarget>>;
   loadSecrets(db: Queryable, secretBox: SecretBox, endpointIds: string[]): Promise<Map<string, string[]>>;
 }
@@ -58,6 +62,8 @@ export const OUTBOUND: QueueSource = {
   endpointColumn: 'endpoint_id',
   endpointType: 'text',
   claimable: 'NOT e.paused',
+  holdsWhilePaused: 'e.paused',
+  endsWithEndpoint: 'e.deleted_at IS NOT NULL',
   loadTargets: (db, ids) =>
     targets(
       db,
@@ -82,14 +88,16 @@ export const INBOUND: QueueSource = {
   endpoints: 'inbound_endpoints',
   endpointColumn: 'inbound_endpoint_id',
   endpointType: 'uuid',
-  // Only forward-mode endpoints deliver over HTTP; a paused inbound endpoint refuses ingests but
-  // still forwards what it already accepted.
+  // Only forward-mode endpoints deliver over HTTP. Pausing an inbound endpoint refuses new ingests but
+  // forwards what it already accepted, and deleting one lets accepted messages finish (spec §2.8).
   claimable: "e.mode = 'forward'",
+  holdsWhilePaused: 'false',
+  endsWithEndpoint: 'false',
   loadTargets: (db, ids) =>
     targets(
       db,
       `SELECT id::text AS id, COALESCE(url, '') AS url, '{}'::jsonb AS headers, signing_enabled AS hmac_enabled,
-              0 AS rate_limit_rps, 0 AS burst, deleted_at IS NOT NULL AS deleted
+              0 AS rate_limit_rps, 0 AS burst, false AS deleted
          FROM inbound_endpoints WHERE id = ANY($1::uuid[])`,
       ids,
     ),

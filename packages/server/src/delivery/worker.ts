@@ -77,13 +77,16 @@ export class DeliveryWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
+      // Cleared before anything else: a wake-up that arrives from here on ends the next sleep, and one
+      // that arrived earlier has been served by this pass. (Clearing it later made a saturated worker
+      // spin on an already-resolved sleep and starve the event loop.)
+      this.woken = false;
       try {
         const free = this.options.concurrency - this.inFlight;
         if (free <= 0) {
           await this.sleep(this.options.maxIdleMs ?? 30_000);
           continue;
         }
-        this.woken = false;
         const limit = Math.min(this.options.batchSize, free);
         const claimed = await queue.claimDue(this.db, this.source, limit, this.options.leaseMs, this.id);
         if (claimed.length > 0) await this.dispatch(claimed);
@@ -91,7 +94,8 @@ export class DeliveryWorker {
         await this.sleep(await this.idleFor(claimed.length));
       } catch (error) {
         this.log.error({ err: error }, 'delivery loop failed; retrying');
-        await this.sleep(1000);
+        // A plain timer: wake-ups must not turn a failing store into a hot loop.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
   }

@@ -4,7 +4,15 @@
  * int8 and count() as number, timestamptz as Date, jsonb as parsed JSON, bytea as Uint8Array.
  */
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * `name` makes PostgreSQL prepare the statement once per connection and reuse the plan: worth it for
+   * the hot path (sends, authentication). The embedded store ignores it.
+   */
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: { name?: string },
+  ): Promise<Row[]>;
   /** Runs a multi-statement script (migrations); no parameters. */
   exec(sql: string): Promise<void>;
 }

@@ -28,8 +28,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
 
   return {
     kind: 'postgres',
-    async query<Row>(sql: string, params?: readonly unknown[]) {
-      const result = await pool.query(sql, params as unknown[]);
+    async query<Row>(sql: string, params?: readonly unknown[], options?: { name?: string }) {
+      const result = options?.name
+        ? await pool.query({ name: options.name, text: sql, values: params as unknown[] })
+        : await pool.query(sql, params as unknown[]);
       return result.rows as Row[];
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {

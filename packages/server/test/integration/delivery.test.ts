@@ -79,7 +79,11 @@ for (const kind of storeKinds()) {
       assert.ok(attempt.response_headers.date, 'response headers are recorded');
 
       const metrics = await fetch(`${server.url}/metrics`).then((r) => r.text());
-      assert.match(metrics, /^hookbridge_deliveries_total\{outcome="succeeded"\} [1-9]/m, 'the worker reports to /metrics');
+      assert.match(
+        metrics,
+        /^hookbridge_deliveries_total\{outcome="succeeded"\} [1-9]/m,
+        'the worker reports to /metrics',
+      );
       assert.match(metrics, /^hookbridge_attempt_duration_seconds_count\{outcome="succeeded"\} [1-9]/m);
     });
 

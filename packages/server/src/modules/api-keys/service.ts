@@ -2,7 +2,8 @@ import type { Config } from '../../config.js';
 import { AppError } from '../../http/errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { newHexId, randomString } from '../../lib/ids.js';
-import type { Db } from '../../store/db.js';
+import { type Db, notify } from '../../store/db.js';
+import { API_KEYS_CHANNEL, KeyCache } from './key-cache.js';
 import { lockProject } from '../projects/store.js';
 import * as store from './store.js';
 
@@ -31,21 +32,36 @@ export function keyMode(key: string): KeyMode {
 }
 
 export class ApiKeyService {
+  private readonly cache = new KeyCache();
+
   constructor(
     private readonly db: Db,
     private readonly config: Pick<Config, 'maxApiKeysPerProject' | 'lastUsedFlushMs'>,
   ) {}
 
+  /** Starts applying key deletions made by other processes. */
+  listenForRevocations(): Promise<() => Promise<void>> {
+    return this.cache.listen(this.db);
+  }
+
+  /** Forgets every cached key at once (a project was deleted in this process). */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
   /** Resolves a presented key to its project, or null. Lookups are by hash; the plaintext is never stored. */
   async authenticate(presented: string): Promise<AuthenticatedKey | null> {
     if (!KEY_PATTERN.test(presented)) return null;
-    const row = await store.findActiveKeyByHash(this.db, sha256Hex(presented));
+    const hash = sha256Hex(presented);
+    const row = this.cache.get(hash) ?? (await store.findActiveKeyByHash(this.db, hash));
     if (!row) return null;
     const staleBefore = new Date(Date.now() - this.config.lastUsedFlushMs);
     if (!row.last_used_at || row.last_used_at < staleBefore) {
       // Fire and forget: recording use must never slow down or fail the request.
       store.touchKey(this.db, row.id, staleBefore).catch(() => {});
+      row.last_used_at = new Date();
     }
+    this.cache.set(hash, row);
     return { keyId: row.id, projectId: row.project_id, mode: row.mode };
   }
 
@@ -94,6 +110,8 @@ export class ApiKeyService {
       if (!keys.some((k) => k.id === keyId)) throw new AppError('NOT_FOUND', 'API key not found');
       if (keys.length === 1) throw new AppError('LAST_API_KEY');
       await store.deleteKey(tx, projectId, keyId);
+      await notify(tx, API_KEYS_CHANNEL, keyId);
     });
+    this.cache.forget(keyId);
   }
 }

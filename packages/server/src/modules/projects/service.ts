@@ -1,6 +1,7 @@
 import { AppError } from '../../http/errors.js';
 import { isUuid, newUuid } from '../../lib/ids.js';
-import type { Db } from '../../store/db.js';
+import { type Db, notify } from '../../store/db.js';
+import { API_KEYS_CHANNEL } from '../api-keys/key-cache.js';
 import * as store from './store.js';
 
 /** Projects created by a self-hosted install all belong to this one tenant. */
@@ -10,7 +11,11 @@ export const DEFAULT_PROJECT_NAME = 'Default';
 export const SYSTEM_RATE_LIMIT_DEFAULT = 1000;
 
 export class ProjectService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Called after a project is deleted (the key cache of this process forgets at once). */
+    private readonly onDeleted: () => void = () => {},
+  ) {}
 
   create(input: { name: string; rateLimitDefault?: number | undefined }) {
     return store.insertProject(this.db, {
@@ -39,9 +44,16 @@ export class ProjectService {
   }
 
   async delete(id: string): Promise<void> {
-    if (!isUuid(id) || !(await store.softDeleteProject(this.db, id))) {
-      throw new AppError('NOT_FOUND', 'Project not found');
-    }
+    const deleted =
+      isUuid(id) &&
+      (await this.db.transaction(async (tx) => {
+        if (!(await store.softDeleteProject(tx, id))) return false;
+        // Its keys stop working everywhere: every process drops its cached keys.
+        await notify(tx, API_KEYS_CHANNEL, '');
+        return true;
+      }));
+    if (!deleted) throw new AppError('NOT_FOUND', 'Project not found');
+    this.onDeleted();
   }
 
   async ensureDefault(): Promise<store.ProjectRow> {

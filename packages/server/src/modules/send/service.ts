@@ -1,6 +1,7 @@
 import { AppError } from '../../http/errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { newUuid } from '../../lib/ids.js';
+import type { WakeNotifier } from '../../delivery/wake-notifier.js';
 import type { Db } from '../../store/db.js';
 import type { KeyMode } from '../api-keys/service.js';
 import * as store from './store.js';
@@ -19,7 +20,10 @@ export interface SendInput {
 }
 
 export class SendService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly wake: WakeNotifier,
+  ) {}
 
   /** Accepts a message durably: it is committed before this resolves. */
   async send(input: SendInput): Promise<{ messageId: string }> {
@@ -50,7 +54,10 @@ export class SendService {
       idempotencyKey: key,
       retentionHours: input.retentionHours,
     });
-    if (inserted) return { messageId: inserted.id };
+    if (inserted) {
+      if (!inserted.held) this.wake.poke();
+      return { messageId: inserted.id };
+    }
     // Nothing inserted: a concurrent send with the same key won, or the endpoint is not ours and live.
     const winner = key
       ? await store.findByIdempotencyKey(this.db, input.projectId, input.endpointId, key)
