@@ -22,7 +22,10 @@ export class WakeNotifier {
   poke(): void {
     if (this.trailing) return;
     const wait = this.lastSentAt + this.intervalMs - Date.now();
-    if (wait <= 0) return this.send();
+    if (wait <= 0) {
+      this.send();
+      return;
+    }
     this.trailing = setTimeout(() => {
       this.trailing = null;
       this.send();
