@@ -1,18 +1,29 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
+import { INBOUND } from '../../delivery/queue-source.js';
+import { listAttempts } from '../shared/queue-reads.js';
 import { parseInboundEndpointFilter } from '../inbound-logs/filters.js';
 import { StatusSchema } from '../logs/summary.js';
-import { MAX_BATCH_IDS } from '../messages/operations-service.js';
 import { presentAttempt } from '../messages/present.js';
 import { Attempt } from '../messages/routes.js';
+import {
+  MessageState,
+  ReplayAllLimit,
+  ReplayAllResult,
+  ReplayBatchBody,
+  ReplayBatchResult,
+  replayAllData,
+  replayBatchData,
+  WithMessage,
+  withMessage,
+} from '../shared/replay-routes.js';
 import { InboundMessage, presentInboundMessage } from './present.js';
-import { findInboundMessage, listInboundAttempts } from './store.js';
+import { findInboundMessage } from './store.js';
 
 const TAGS = ['Inbound messages'];
 const ErrorRef = Type.Ref('ErrorEnvelope');
@@ -21,25 +32,7 @@ const IdParams = Type.Object({ id: Type.String() });
 const MAX_ATTEMPTS = 200;
 const InboundAttempt = Type.Omit(Attempt, ['processing_ms']);
 
-/** `{message, data, meta}`: the documented shape of replay answers. */
-function WithMessage<T extends TSchema>(data: T) {
-  return Type.Object({ message: Type.String(), data, meta: Type.Object({ request_id: Type.String() }) });
-}
-function replied<T>(request: FastifyRequest, message: string, data: T) {
-  return { message, ...ok(request, data) };
-}
 const counted = (n: number) => `${n} inbound message${n === 1 ? '' : 's'} queued for replay`;
-
-const BulkCounts = {
-  replayed: Type.Integer(),
-  failed: Type.Integer(),
-  stuck: Type.Integer({ description: 'Messages being delivered right now, left alone' }),
-};
-const ReplayResult = Type.Object({
-  message_id: Type.String(),
-  status: Type.Union([Type.Literal('replayed'), Type.Literal('failed')]),
-  error: Type.Optional(Type.String()),
-});
 
 export function inboundMessageRoutes(services: Services): FastifyPluginAsyncTypebox {
   const ops = services.inboundMessageOps;
@@ -81,13 +74,9 @@ export function inboundMessageRoutes(services: Services): FastifyPluginAsyncType
       async (request) => {
         const id = request.params.id;
         const rows = isUuid(id)
-          ? await listInboundAttempts(services.db, projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
+          ? await listAttempts(services.db, INBOUND, projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
           : [];
-        const attempts = rows
-          .slice(0, MAX_ATTEMPTS)
-          .map(({ message_id, project_id, inbound_endpoint_id, processing_ms, ...row }) =>
-            presentAttempt(row),
-          );
+        const attempts = rows.slice(0, MAX_ATTEMPTS).map(({ processing_ms, ...row }) => presentAttempt(row));
         return ok(request, attempts, { has_more: rows.length > MAX_ATTEMPTS });
       },
     );
@@ -101,7 +90,7 @@ export function inboundMessageRoutes(services: Services): FastifyPluginAsyncType
             'Forward (or offer to the CLI) a final inbound message again from its stored body (at most 10 times)',
           params: IdParams,
           response: {
-            202: WithMessage(Type.Object({ message_id: Type.String(), status: Type.Literal('queued') })),
+            202: WithMessage(MessageState('queued')),
             ...COMMON_ERRORS,
             404: ErrorRef,
             409: ErrorRef,
@@ -114,7 +103,9 @@ export function inboundMessageRoutes(services: Services): FastifyPluginAsyncType
         await ops.replay(projectIdOf(request), id);
         return reply
           .code(202)
-          .send(replied(request, 'Inbound message queued for replay', { message_id: id, status: 'queued' }));
+          .send(
+            withMessage(request, 'Inbound message queued for replay', { message_id: id, status: 'queued' }),
+          );
       },
     );
 
@@ -128,18 +119,9 @@ export function inboundMessageRoutes(services: Services): FastifyPluginAsyncType
           querystring: Type.Object({
             status: StatusSchema,
             inbound_endpoint_id: Type.Optional(Type.String({ description: 'an inbound endpoint id (UUID)' })),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+            limit: ReplayAllLimit,
           }),
-          response: {
-            202: WithMessage(
-              Type.Object({
-                ...BulkCounts,
-                replayed_message_ids: Type.Array(Type.String()),
-                stuck_message_ids: Type.Array(Type.String()),
-              }),
-            ),
-            ...COMMON_ERRORS,
-          },
+          response: { 202: WithMessage(ReplayAllResult), ...COMMON_ERRORS },
         },
       },
       async (request, reply) => {
@@ -149,16 +131,7 @@ export function inboundMessageRoutes(services: Services): FastifyPluginAsyncType
           endpointId: parseInboundEndpointFilter(inbound_endpoint_id),
           limit: limit ?? 100,
         });
-        const { replayed, failed, stuck, replayedIds, stuckIds } = result;
-        return reply.code(202).send(
-          replied(request, counted(replayed), {
-            replayed,
-            failed,
-            stuck,
-            replayed_message_ids: replayedIds,
-            stuck_message_ids: stuckIds,
-          }),
-        );
+        return reply.code(202).send(withMessage(request, counted(result.replayed), replayAllData(result)));
       },
     );
 
@@ -168,26 +141,13 @@ export function inboundMessageRoutes(services: Services): FastifyPluginAsyncType
         schema: {
           tags: TAGS,
           summary: 'Replay up to 100 inbound messages by id, with a result for each',
-          body: Type.Object({
-            message_ids: Type.Array(Type.String({ maxLength: 100 }), {
-              minItems: 1,
-              maxItems: MAX_BATCH_IDS,
-            }),
-          }),
-          response: {
-            202: WithMessage(Type.Object({ ...BulkCounts, results: Type.Array(ReplayResult) })),
-            ...COMMON_ERRORS,
-          },
+          body: ReplayBatchBody,
+          response: { 202: WithMessage(ReplayBatchResult), ...COMMON_ERRORS },
         },
       },
       async (request, reply) => {
-        const { replayed, failed, stuck, results } = await ops.replayMany(
-          projectIdOf(request),
-          request.body.message_ids,
-        );
-        return reply
-          .code(202)
-          .send(replied(request, counted(replayed), { replayed, failed, stuck, results }));
+        const result = await ops.replayMany(projectIdOf(request), request.body.message_ids);
+        return reply.code(202).send(withMessage(request, counted(result.replayed), replayBatchData(result)));
       },
     );
   };

@@ -1,9 +1,12 @@
 import type { Config } from '../../config.js';
 import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
+import { INBOUND } from '../../delivery/queue-source.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { type Db, notify } from '../../store/db.js';
-import { type BulkReplay, MAX_REPLAYS } from '../messages/operations-service.js';
+import { MAX_REPLAYS } from '../messages/operations-service.js';
+import { type BulkReplay, summariseReplays } from '../shared/bulk-replay.js';
+import { listIdsByStatus } from '../shared/queue-reads.js';
 import { INBOUND_CHANNEL } from '../stream/channel.js';
 import * as store from './store.js';
 
@@ -29,7 +32,7 @@ export class InboundMessageOperations {
     projectId: string,
     filter: { status: string; endpointId: string | null; limit: number },
   ): Promise<BulkReplay> {
-    return this.replayMany(projectId, await store.listInboundIdsByStatus(this.db, projectId, filter));
+    return this.replayMany(projectId, await listIdsByStatus(this.db, INBOUND, projectId, filter));
   }
 
   /** Each listed message is replayed if it can be; unknown and other projects' ids fail as "message not found". */
@@ -56,46 +59,6 @@ export class InboundMessageOperations {
     }
     return outcomes;
   }
-}
-
-/**
- * The replay-all / replay-batch summary of a bulk replay, one result per id in order: replayed, stuck (being
- * delivered right now, left alone) or failed. Generic over the outcome rows, so any queue can use it.
- */
-export function summariseReplays(
-  ids: string[],
-  outcomes: Array<{ id: string; status: string; replayed: boolean }>,
-): BulkReplay {
-  const byId = new Map(outcomes.map((o) => [o.id, o]));
-  const summary: BulkReplay = {
-    replayed: 0,
-    failed: 0,
-    stuck: 0,
-    results: [],
-    replayedIds: [],
-    stuckIds: [],
-  };
-  for (const id of ids) {
-    const outcome = byId.get(id);
-    if (outcome?.replayed) {
-      summary.replayed++;
-      summary.replayedIds.push(id);
-      summary.results.push({ message_id: id, status: 'replayed' });
-      continue;
-    }
-    const stuck = outcome?.status === 'delivering';
-    if (stuck) {
-      summary.stuck++;
-      summary.stuckIds.push(id);
-    } else summary.failed++;
-    const error = stuck
-      ? 'message is being delivered'
-      : outcome
-        ? 'message not replayable'
-        : 'message not found';
-    summary.results.push({ message_id: id, status: 'failed', error });
-  }
-  return summary;
 }
 
 /** Why a single replay was refused, from the message as the replay found it. */

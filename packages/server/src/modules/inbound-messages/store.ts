@@ -37,20 +37,6 @@ export async function findInboundMessage(
   return rows[0] ?? null;
 }
 
-/** Oldest first, at most `limit` + 1 rows so the caller can tell whether more exist. */
-export function listInboundAttempts(
-  db: Queryable,
-  projectId: string,
-  messageId: string,
-  limit: number,
-): Promise<Array<Record<string, unknown> & { id: string; attempt_no: number; created_at: Date }>> {
-  return db.query(
-    `SELECT * FROM inbound_attempts WHERE message_id = $1 AND project_id = $2
-      ORDER BY attempt_no, created_at LIMIT $3`,
-    [messageId, projectId, limit + 1],
-  );
-}
-
 /** A message as a replay found it (before any change), and whether this replay queued it again. */
 export interface InboundReplayOutcome {
   id: string;
@@ -107,19 +93,4 @@ export function replayInboundMessages(
        FROM target t LEFT JOIN replayed r ON r.id = t.id`,
     [ids, projectId, rules.maxReplays, rules.retentionDays],
   );
-}
-
-/** The oldest `limit` inbound messages of a project in one status, optionally of one endpoint. */
-export async function listInboundIdsByStatus(
-  db: Queryable,
-  projectId: string,
-  filter: { status: string; endpointId: string | null; limit: number },
-): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
-    `SELECT id FROM inbound_messages
-      WHERE project_id = $1 AND status = $2 AND ($3::uuid IS NULL OR inbound_endpoint_id = $3)
-      ORDER BY created_at, id LIMIT $4`,
-    [projectId, filter.status, filter.endpointId, filter.limit],
-  );
-  return rows.map((row) => row.id);
 }

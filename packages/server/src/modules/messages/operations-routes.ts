@@ -1,47 +1,25 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import type { Services } from '../../services.js';
 import { parseEndpointFilter } from '../logs/filters.js';
 import { StatusSchema } from '../logs/summary.js';
-import { MAX_BATCH_IDS } from './operations-service.js';
+import {
+  MessageState,
+  ReplayAllLimit,
+  ReplayAllResult,
+  ReplayBatchBody,
+  ReplayBatchResult,
+  replayAllData,
+  replayBatchData,
+  WithMessage,
+  withMessage,
+} from '../shared/replay-routes.js';
 
 const ErrorRef = Type.Ref('ErrorEnvelope');
 const IdParams = Type.Object({ id: Type.String() });
 const TAGS = ['Messages'];
-
-/** `{message, data, meta}`: the documented shape of replay and retry-now answers. */
-function WithMessage<T extends TSchema>(data: T) {
-  return Type.Object({ message: Type.String(), data, meta: Type.Object({ request_id: Type.String() }) });
-}
-function withMessage<T>(request: FastifyRequest, message: string, data: T) {
-  return { message, ...ok(request, data) };
-}
-const MessageState = (status: string) =>
-  Type.Object({ message_id: Type.String(), status: Type.Literal(status) });
-
-const BulkCounts = {
-  replayed: Type.Integer(),
-  failed: Type.Integer(),
-  stuck: Type.Integer({ description: 'Messages being delivered right now, left alone' }),
-};
-const ReplayAllResult = Type.Object({
-  ...BulkCounts,
-  replayed_message_ids: Type.Array(Type.String()),
-  stuck_message_ids: Type.Array(Type.String()),
-});
-const ReplayBatchResult = Type.Object({
-  ...BulkCounts,
-  results: Type.Array(
-    Type.Object({
-      message_id: Type.String(),
-      status: Type.Union([Type.Literal('replayed'), Type.Literal('failed')]),
-      error: Type.Optional(Type.String()),
-    }),
-  ),
-});
 
 const plural = (n: number) => `${n} message${n === 1 ? '' : 's'}`;
 
@@ -121,7 +99,7 @@ export function messageOperationRoutes(services: Services): FastifyPluginAsyncTy
           querystring: Type.Object({
             status: StatusSchema,
             endpoint_id: Type.Optional(Type.String({ description: 'ep_ + 32 hex' })),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+            limit: ReplayAllLimit,
           }),
           response: { 202: WithMessage(ReplayAllResult), ...COMMON_ERRORS },
         },
@@ -133,15 +111,9 @@ export function messageOperationRoutes(services: Services): FastifyPluginAsyncTy
           endpointId: parseEndpointFilter(endpoint_id),
           limit: limit ?? 100,
         });
-        return reply.code(202).send(
-          withMessage(request, `${plural(result.replayed)} queued for replay`, {
-            replayed: result.replayed,
-            failed: result.failed,
-            stuck: result.stuck,
-            replayed_message_ids: result.replayedIds,
-            stuck_message_ids: result.stuckIds,
-          }),
-        );
+        return reply
+          .code(202)
+          .send(withMessage(request, `${plural(result.replayed)} queued for replay`, replayAllData(result)));
       },
     );
 
@@ -151,28 +123,17 @@ export function messageOperationRoutes(services: Services): FastifyPluginAsyncTy
         schema: {
           tags: TAGS,
           summary: 'Replay up to 100 messages by id, with a result for each',
-          body: Type.Object({
-            message_ids: Type.Array(Type.String({ maxLength: 100 }), {
-              minItems: 1,
-              maxItems: MAX_BATCH_IDS,
-            }),
-          }),
+          body: ReplayBatchBody,
           response: { 202: WithMessage(ReplayBatchResult), ...COMMON_ERRORS },
         },
       },
       async (request, reply) => {
-        const { replayed, failed, stuck, results } = await ops.replayMany(
-          projectIdOf(request),
-          request.body.message_ids,
-        );
-        return reply.code(202).send(
-          withMessage(request, `${plural(replayed)} queued for replay`, {
-            replayed,
-            failed,
-            stuck,
-            results,
-          }),
-        );
+        const result = await ops.replayMany(projectIdOf(request), request.body.message_ids);
+        return reply
+          .code(202)
+          .send(
+            withMessage(request, `${plural(result.replayed)} queued for replay`, replayBatchData(result)),
+          );
       },
     );
   };

@@ -1,30 +1,16 @@
 import type { Config } from '../../config.js';
 import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
+import { OUTBOUND } from '../../delivery/queue-source.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { type Db, notify } from '../../store/db.js';
+import { type BulkReplay, summariseReplays } from '../shared/bulk-replay.js';
+import { listIdsByStatus } from '../shared/queue-reads.js';
 import * as store from './operations-store.js';
 
 /** Replays per message through replay, replay-all and replay-batch; DLQ replay is not limited. */
 export const MAX_REPLAYS = 10;
-export const MAX_BATCH_IDS = 100;
 const FINAL = ['succeeded', 'failed_permanent'];
-
-export interface BulkResult {
-  message_id: string;
-  status: 'replayed' | 'failed';
-  error?: string;
-}
-
-export interface BulkReplay {
-  replayed: number;
-  failed: number;
-  /** Messages being delivered right now: neither replayed nor failed. */
-  stuck: number;
-  results: BulkResult[];
-  replayedIds: string[];
-  stuckIds: string[];
-}
 
 /** What an operator does to a sent message: replay it, cancel its retries, or retry it now. */
 export class MessageOperations {
@@ -62,40 +48,13 @@ export class MessageOperations {
     projectId: string,
     filter: { status: string; endpointId: string | null; limit: number },
   ): Promise<BulkReplay> {
-    const ids = await store.listIdsByStatus(this.db, projectId, filter);
-    return this.replayMany(projectId, ids);
+    return this.replayMany(projectId, await listIdsByStatus(this.db, OUTBOUND, projectId, filter));
   }
 
   /** Replays each listed message that can be; unknown and other projects' ids fail as "message not found". */
   async replayMany(projectId: string, ids: string[]): Promise<BulkReplay> {
     const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
-    const outcomes = await this.run(projectId, unique.filter(isUuid), false);
-    const byId = new Map(outcomes.map((o) => [o.id, o]));
-    const result: BulkReplay = {
-      replayed: 0,
-      failed: 0,
-      stuck: 0,
-      results: [],
-      replayedIds: [],
-      stuckIds: [],
-    };
-    for (const id of unique) {
-      const outcome = byId.get(id);
-      if (outcome?.replayed) {
-        result.replayed++;
-        result.replayedIds.push(id);
-        result.results.push({ message_id: id, status: 'replayed' });
-      } else if (outcome?.status === 'delivering') {
-        result.stuck++;
-        result.stuckIds.push(id);
-        result.results.push({ message_id: id, status: 'failed', error: 'message is being delivered' });
-      } else {
-        result.failed++;
-        const error = outcome ? 'message not replayable' : 'message not found';
-        result.results.push({ message_id: id, status: 'failed', error });
-      }
-    }
-    return result;
+    return summariseReplays(unique, await this.run(projectId, unique.filter(isUuid), false));
   }
 
   private async replayOne(projectId: string, id: string, dlq: boolean): Promise<void> {

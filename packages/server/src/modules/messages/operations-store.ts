@@ -90,18 +90,3 @@ export async function findStatus(db: Queryable, projectId: string, id: string): 
   );
   return rows[0]?.status ?? null;
 }
-
-/** The oldest `limit` messages of a project in one status, optionally of one endpoint: replay-all's targets. */
-export async function listIdsByStatus(
-  db: Queryable,
-  projectId: string,
-  filter: { status: string; endpointId: string | null; limit: number },
-): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
-    `SELECT id FROM messages
-      WHERE project_id = $1 AND status = $2 AND ($3::text IS NULL OR endpoint_id = $3)
-      ORDER BY created_at, id LIMIT $4`,
-    [projectId, filter.status, filter.endpointId, filter.limit],
-  );
-  return rows.map((row) => row.id);
-}

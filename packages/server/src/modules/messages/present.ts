@@ -1,5 +1,6 @@
 import { toRfc3339 } from '../../lib/time.js';
-import type { AttemptRow, MessageRow } from './store.js';
+import type { AttemptRow } from '../shared/queue-reads.js';
+import type { MessageRow } from './store.js';
 
 /** The documented Message object; optional fields are omitted when empty, as HookBridge does. */
 export function presentMessage(row: MessageRow) {

@@ -5,10 +5,12 @@ import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
+import { OUTBOUND } from '../../delivery/queue-source.js';
+import { listAttempts } from '../shared/queue-reads.js';
 import { presentAttempt, presentMessage } from './present.js';
 import { dlqRoutes } from '../dlq/routes.js';
 import { messageOperationRoutes } from './operations-routes.js';
-import { findMessage, listAttempts } from './store.js';
+import { findMessage } from './store.js';
 
 const Status = Type.Union(
   ['queued', 'delivering', 'succeeded', 'pending_retry', 'failed_permanent'].map((s) => Type.Literal(s)),
@@ -102,7 +104,7 @@ export function messageRoutes(services: Services): FastifyPluginAsyncTypebox {
       async (request) => {
         const id = request.params.id;
         const rows = isUuid(id)
-          ? await listAttempts(services.db, projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
+          ? await listAttempts(services.db, OUTBOUND, projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
           : [];
         return ok(request, rows.slice(0, MAX_ATTEMPTS).map(presentAttempt), {
           has_more: rows.length > MAX_ATTEMPTS,

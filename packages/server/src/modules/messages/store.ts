@@ -25,8 +25,6 @@ export interface MessageRow {
   updated_at: Date;
 }
 
-export type AttemptRow = Record<string, unknown> & { id: string; attempt_no: number; created_at: Date };
-
 const MESSAGE_COLUMNS = `id, project_id, endpoint_id, mode, status, held, content_type, size_bytes, payload_sha256,
   idempotency_key, attempt_count, replay_count, next_attempt_at, last_error, response_status, response_latency_ms,
   first_attempt_at, delivered_at, failed_at, retention_hours, created_at, updated_at`;
@@ -37,21 +35,4 @@ export async function findMessage(db: Queryable, projectId: string, id: string):
     [id, projectId],
   );
   return rows[0] ?? null;
-}
-
-/** Newest attempts last, at most `limit` + 1 rows so the caller can tell whether more exist. */
-export function listAttempts(
-  db: Queryable,
-  projectId: string,
-  messageId: string,
-  limit: number,
-): Promise<AttemptRow[]> {
-  return db.query<AttemptRow>(
-    `SELECT id, attempt_no, response_status, response_latency_ms, processing_ms, error_text, response_headers,
-            response_body, response_body_truncated, request_headers, retry_type, retry_after_seconds, resolved_ip,
-            dns_ms, tcp_connect_ms, tls_handshake_ms, ttfb_ms, transfer_ms, conn_reused, created_at
-       FROM attempts WHERE message_id = $1 AND project_id = $2
-      ORDER BY attempt_no, created_at LIMIT $3`,
-    [messageId, projectId, limit + 1],
-  );
 }
