@@ -3,10 +3,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import type { Services } from '../../services.js';
+import { Metrics, Timeseries } from '../metrics/routes.js';
 import { formatRate, WINDOWS } from '../metrics/windows.js';
 
 const TAGS = ['Inbound messages'];
-const Window = Type.Union(WINDOWS.map((w) => Type.Literal(w)));
 const ErrorRef = Type.Ref('ErrorEnvelope');
 
 const InboundMetricsQuery = Type.Object({
@@ -15,28 +15,8 @@ const InboundMetricsQuery = Type.Object({
 });
 
 const InboundMetrics = Type.Object({
-  window: Window,
-  total_messages: Type.Integer(),
-  succeeded: Type.Integer(),
-  failed: Type.Integer(),
-  retries: Type.Integer(),
-  success_rate: Type.Number({ minimum: 0, maximum: 1, description: 'always written with a fraction' }),
-  avg_latency_ms: Type.Integer(),
+  ...Metrics.properties,
   avg_delivery_time_ms: Type.Integer({ description: 'Mean time from receipt to successful delivery' }),
-});
-
-const InboundTimeseries = Type.Object({
-  window: Window,
-  buckets: Type.Array(
-    Type.Object({
-      timestamp: Type.String({ format: 'date-time', description: 'bucket start, UTC' }),
-      succeeded: Type.Integer(),
-      failed: Type.Integer(),
-      retrying: Type.Integer(),
-      total: Type.Integer(),
-      avg_latency_ms: Type.Integer(),
-    }),
-  ),
 });
 
 /**
@@ -80,7 +60,7 @@ export function inboundMetricsRoutes(services: Services): FastifyPluginAsyncType
           summary:
             'Inbound metrics per UTC-aligned bucket (1h: 5 min, 24h: 1 h, 7d: 6 h, 30d: 1 day), zero-filled',
           querystring: InboundMetricsQuery,
-          response: { 200: Envelope(InboundTimeseries), ...COMMON_ERRORS, 404: ErrorRef },
+          response: { 200: Envelope(Timeseries), ...COMMON_ERRORS, 404: ErrorRef },
         },
       },
       async (request) => ok(request, await metrics.timeseries(projectIdOf(request), request.query)),

@@ -1,8 +1,13 @@
 import { AppError } from '../../http/errors.js';
-import { toRfc3339 } from '../../lib/time.js';
 import type { Db } from '../../store/db.js';
 import { parseInboundEndpointFilter } from '../inbound-logs/filters.js';
-import { bucketStarts, parseWindow, type Window, windowStart } from '../metrics/windows.js';
+import {
+  bucketStarts,
+  parseWindow,
+  type Window,
+  windowStart,
+  zeroFilledBuckets,
+} from '../metrics/windows.js';
 import * as store from './store.js';
 
 export interface InboundMetricsQuery {
@@ -37,17 +42,7 @@ export class InboundMetricsService {
     const { bucketMs, starts } = bucketStarts(window, now);
     const rows = await store.inboundBuckets(this.db, projectId, new Date(starts[0]!), endpointId, bucketMs);
     const byStart = new Map(rows.map((row) => [row.start.getTime(), row]));
-    const buckets = starts.map((start) => {
-      const row = byStart.get(start);
-      return {
-        timestamp: toRfc3339(new Date(start))!,
-        succeeded: row?.succeeded ?? 0,
-        failed: row?.failed ?? 0,
-        retrying: row?.retrying ?? 0,
-        total: row?.total ?? 0,
-        avg_latency_ms: row?.avg_latency_ms ?? 0,
-      };
-    });
+    const buckets = zeroFilledBuckets(starts, byStart, (start) => byStart.get(start)?.avg_latency_ms);
     return { window, buckets };
   }
 

@@ -6,15 +6,15 @@ import type { Services } from '../../services.js';
 import { WINDOWS, formatRate } from './windows.js';
 
 const TAGS = ['Metrics'];
-const Window = Type.Union(WINDOWS.map((w) => Type.Literal(w)));
+export const WindowSchema = Type.Union(WINDOWS.map((w) => Type.Literal(w)));
 
 const MetricsQuery = Type.Object({
   window: Type.Optional(Type.String({ description: `${WINDOWS.join(' | ')}; default 24h` })),
   endpoint_id: Type.Optional(Type.String({ description: 'ep_ + 32 hex' })),
 });
 
-const Metrics = Type.Object({
-  window: Window,
+export const Metrics = Type.Object({
+  window: WindowSchema,
   total_messages: Type.Integer(),
   succeeded: Type.Integer(),
   failed: Type.Integer(),
@@ -23,8 +23,8 @@ const Metrics = Type.Object({
   avg_latency_ms: Type.Integer(),
 });
 
-const Timeseries = Type.Object({
-  window: Window,
+export const Timeseries = Type.Object({
+  window: WindowSchema,
   buckets: Type.Array(
     Type.Object({
       timestamp: Type.String({ format: 'date-time', description: 'bucket start, UTC' }),

@@ -1,9 +1,15 @@
-import { toRfc3339 } from '../../lib/time.js';
 import type { Db } from '../../store/db.js';
 import { endpointNotFound, parseEndpointId } from '../endpoints/ids.js';
 import { findEndpoint } from '../endpoints/store.js';
 import * as store from './store.js';
-import { bucketStarts, parseWindow, type Window, windowStart } from './windows.js';
+import {
+  type Bucket,
+  bucketStarts,
+  parseWindow,
+  type Window,
+  windowStart,
+  zeroFilledBuckets,
+} from './windows.js';
 
 export interface MetricsQuery {
   window?: string | undefined;
@@ -17,15 +23,6 @@ export interface MetricsSummary {
   failed: number;
   retries: number;
   success_rate: number;
-  avg_latency_ms: number;
-}
-
-export interface Bucket {
-  timestamp: string;
-  succeeded: number;
-  failed: number;
-  retrying: number;
-  total: number;
   avg_latency_ms: number;
 }
 
@@ -70,17 +67,7 @@ export class MetricsService {
     ]);
     const byBucket = new Map(messages.map((row) => [row.bucket.getTime(), row]));
     const latencyByBucket = new Map(latencies.map((row) => [row.bucket.getTime(), row.avg_latency_ms]));
-    const buckets = starts.map((start) => {
-      const row = byBucket.get(start);
-      return {
-        timestamp: toRfc3339(new Date(start))!,
-        succeeded: row?.succeeded ?? 0,
-        failed: row?.failed ?? 0,
-        retrying: row?.retrying ?? 0,
-        total: row?.total ?? 0,
-        avg_latency_ms: latencyByBucket.get(start) ?? 0,
-      };
-    });
+    const buckets = zeroFilledBuckets(starts, byBucket, (start) => latencyByBucket.get(start));
     return { window, buckets };
   }
 

@@ -1,4 +1,5 @@
 import { AppError } from '../../http/errors.js';
+import { toRfc3339 } from '../../lib/time.js';
 
 export const WINDOWS = ['1h', '24h', '7d', '30d'] as const;
 export type Window = (typeof WINDOWS)[number];
@@ -35,6 +36,36 @@ export function bucketStarts(window: Window, now: number): { bucketMs: number; s
   const last = Math.floor(now / bucketMs) * bucketMs;
   const count = windowMs / bucketMs;
   return { bucketMs, starts: Array.from({ length: count }, (_, i) => last - (count - 1 - i) * bucketMs) };
+}
+
+export interface Bucket {
+  timestamp: string;
+  succeeded: number;
+  failed: number;
+  retrying: number;
+  total: number;
+  avg_latency_ms: number;
+}
+
+type BucketCounts = Pick<Bucket, 'succeeded' | 'failed' | 'retrying' | 'total'>;
+
+/** Every bucket of a timeseries, oldest first, the ones without rows as zeros. */
+export function zeroFilledBuckets(
+  starts: number[],
+  counts: Map<number, BucketCounts>,
+  latencyOf: (start: number) => number | null | undefined,
+): Bucket[] {
+  return starts.map((start) => {
+    const row = counts.get(start);
+    return {
+      timestamp: toRfc3339(new Date(start))!,
+      succeeded: row?.succeeded ?? 0,
+      failed: row?.failed ?? 0,
+      retrying: row?.retrying ?? 0,
+      total: row?.total ?? 0,
+      avg_latency_ms: latencyOf(start) ?? 0,
+    };
+  });
 }
 
 /** A rate written with a fractional part even when whole (`1.0`, `0.0`), so typed clients decode a float. */
