@@ -19,14 +19,3 @@ export function parseEndpointId(id: string, field = 'endpoint_id'): string | nul
 export function endpointNotFound(): AppError {
   return new AppError('ENDPOINT_NOT_FOUND', 'Endpoint not found');
 }
-
-/** Opaque list cursor: base64url of the last id on the page (ids sort by creation time). */
-export function encodeCursor(lastId: string): string {
-  return Buffer.from(lastId, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  const id = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  if (!isHexId('ep', id)) throw new AppError('INVALID_REQUEST', 'cursor is not valid');
-  return id;
-}

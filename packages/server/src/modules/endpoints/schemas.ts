@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import { Timestamp } from '../../http/envelope.js';
 import { toRfc3339 } from '../../lib/time.js';
 import { MAX_CUSTOM_HEADERS, validateCustomHeaders } from './headers.js';
-import type { SigningKeyRow } from './signing-key-store.js';
 import type { EndpointRow } from './store.js';
 import { URL_MAX_LENGTH, URL_MIN_LENGTH, validateEndpointUrl } from './validation.js';
 
@@ -80,19 +79,12 @@ export const SigningKey = Type.Object({
   key_hint: Type.String(),
   created_at: Timestamp,
 });
-export const CreatedSigningKey = Type.Object({
-  id: Type.String(),
-  signing_secret: Type.String({ description: 'whsec_… — shown only in this response' }),
-  key_hint: Type.String(),
-  created_at: Timestamp,
-});
 
 export const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
 });
 export const IdParams = Type.Object({ id: Type.String({ description: 'ep_ + 32 hex' }) });
-export const KeyParams = Type.Object({ id: Type.String(), key_id: Type.String() });
 
 export const ErrorRef = Type.Ref('ErrorEnvelope');
 
@@ -119,10 +111,6 @@ export function presentSummary(row: EndpointRow): Static<typeof EndpointSummary>
     paused: row.paused,
     created_at: toRfc3339(row.created_at)!,
   };
-}
-
-export function presentSigningKey(row: SigningKeyRow): Static<typeof SigningKey> {
-  return { id: row.id, key_hint: row.key_hint, created_at: toRfc3339(row.created_at)! };
 }
 
 /**

@@ -5,7 +5,8 @@ import { isHexId, newHexId } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { type Db, notify, type Queryable } from '../../store/db.js';
 import { validateCustomHeaders } from './headers.js';
-import { decodeCursor, encodeCursor, endpointNotFound, parseEndpointId } from './ids.js';
+import { decodeIdCursor, type IdPage, idPage } from '../shared/id-page.js';
+import { endpointNotFound, parseEndpointId } from './ids.js';
 import * as keyStore from './signing-key-store.js';
 import { generateSigningSecret, keyHint } from './signing-secrets.js';
 import * as store from './store.js';
@@ -27,11 +28,6 @@ export interface CreatedSigningKey {
   row: keyStore.SigningKeyRow;
   /** The plaintext secret: returned to the caller once, stored only encrypted. */
   secret: string;
-}
-
-export interface Page {
-  rows: store.EndpointRow[];
-  nextCursor: string | null;
 }
 
 export class EndpointService {
@@ -58,12 +54,12 @@ export class EndpointService {
     );
   }
 
-  async list(projectId: string, page: { cursor?: string | undefined; limit: number }): Promise<Page> {
-    const after = page.cursor ? decodeCursor(page.cursor) : null;
-    const rows = await store.listEndpoints(this.db, projectId, { after, limit: page.limit });
-    const hasMore = rows.length > page.limit;
-    const shown = hasMore ? rows.slice(0, page.limit) : rows;
-    return { rows: shown, nextCursor: hasMore ? encodeCursor(shown.at(-1)!.id) : null };
+  async list(
+    projectId: string,
+    page: { cursor?: string | undefined; limit: number },
+  ): Promise<IdPage<store.EndpointRow>> {
+    const after = page.cursor ? decodeIdCursor(page.cursor, (id) => isHexId('ep', id)) : null;
+    return idPage(await store.listEndpoints(this.db, projectId, { after, limit: page.limit }), page.limit);
   }
 
   async get(projectId: string, id: string): Promise<store.EndpointRow> {

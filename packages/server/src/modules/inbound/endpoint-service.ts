@@ -3,14 +3,15 @@ import type { Config } from '../../config.js';
 import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
 import { AppError } from '../../http/errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
-import { isHexId, newHexId, newUuid } from '../../lib/ids.js';
+import { isHexId, isUuid, newHexId, newUuid } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { type Db, notify, type Queryable } from '../../store/db.js';
 import { generateSigningSecret, keyHint } from '../endpoints/signing-secrets.js';
 import { MAX_SIGNING_KEYS } from '../endpoints/service.js';
 import { applyInput, DEFAULT_SETTINGS } from './endpoint-settings.js';
 import * as store from './endpoint-store.js';
-import { decodeCursor, encodeCursor, inboundNotFound, parseInboundId } from './ids.js';
+import { decodeIdCursor, idPage } from '../shared/id-page.js';
+import { inboundNotFound, parseInboundId } from './ids.js';
 import type { CreateInboundInput, UpdateInboundInput } from './schemas.js';
 import * as keys from './signing-key-store.js';
 
@@ -45,11 +46,11 @@ export class InboundEndpointService {
   }
 
   async list(projectId: string, page: { cursor?: string | undefined; limit: number }) {
-    const after = page.cursor ? decodeCursor(page.cursor) : null;
-    const rows = await store.listInboundEndpoints(this.db, projectId, { after, limit: page.limit });
-    const hasMore = rows.length > page.limit;
-    const shown = hasMore ? rows.slice(0, page.limit) : rows;
-    return { rows: shown, nextCursor: hasMore ? encodeCursor(shown.at(-1)!.id) : null };
+    const after = page.cursor ? decodeIdCursor(page.cursor, isUuid) : null;
+    return idPage(
+      await store.listInboundEndpoints(this.db, projectId, { after, limit: page.limit }),
+      page.limit,
+    );
   }
 
   async get(projectId: string, id: string): Promise<store.InboundEndpointRow> {

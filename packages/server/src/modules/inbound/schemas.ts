@@ -2,7 +2,6 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Timestamp } from '../../http/envelope.js';
 import { toRfc3339 } from '../../lib/time.js';
 import { URL_MAX_LENGTH, URL_MIN_LENGTH } from '../endpoints/validation.js';
-import type { InboundSigningKeyRow } from './signing-key-store.js';
 import type { InboundEndpointRow } from './endpoint-store.js';
 
 export const TAGS = ['Inbound endpoints'];
@@ -126,14 +125,7 @@ export const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
 });
 export const IdParams = Type.Object({ id: Type.String({ description: 'inbound endpoint id (UUID)' }) });
-export const KeyParams = Type.Object({ id: Type.String(), key_id: Type.String() });
 export const SigningKey = Type.Object({ id: Type.String(), key_hint: Type.String(), created_at: Timestamp });
-export const CreatedSigningKey = Type.Object({
-  id: Type.String(),
-  signing_secret: Type.String({ description: 'whsec_… — shown only in this response' }),
-  key_hint: Type.String(),
-  created_at: Timestamp,
-});
 export const ErrorRef = Type.Ref('ErrorEnvelope');
 
 export function presentInbound(
@@ -184,8 +176,4 @@ export function presentSummary(
   };
   if (row.mode === 'cli' && ingestUrl) return { ...summary, ingest_url: ingestUrl, receive_url: ingestUrl };
   return summary;
-}
-
-export function presentKey(row: InboundSigningKeyRow): Static<typeof SigningKey> {
-  return { id: row.id, key_hint: row.key_hint, created_at: toRfc3339(row.created_at)! };
 }
