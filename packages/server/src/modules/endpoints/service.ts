@@ -5,14 +5,13 @@ import { isHexId, newHexId } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { type Db, notify, type Queryable } from '../../store/db.js';
 import { validateCustomHeaders } from './headers.js';
+import { assertKeyDeletable, assertRoomForKey } from '../shared/signing-key-rules.js';
 import { decodeIdCursor, type IdPage, idPage } from '../shared/id-page.js';
 import { endpointNotFound, parseEndpointId } from './ids.js';
 import * as keyStore from './signing-key-store.js';
 import { generateSigningSecret, keyHint } from './signing-secrets.js';
 import * as store from './store.js';
 import { validateEndpointUrl } from './validation.js';
-
-export const MAX_SIGNING_KEYS = 2;
 
 /** The writable fields, as the API names them; on update, absent means "unchanged". */
 export interface EndpointChanges {
@@ -114,13 +113,7 @@ export class EndpointService {
   async createSigningKey(projectId: string, id: string): Promise<CreatedSigningKey> {
     const secret = generateSigningSecret();
     return this.withLockedEndpoint(projectId, id, async (tx, endpointId) => {
-      const active = await keyStore.listSigningKeys(tx, projectId, endpointId);
-      if (active.length >= MAX_SIGNING_KEYS) {
-        throw new AppError(
-          'MAX_SIGNING_KEYS_REACHED',
-          `Endpoint already has the maximum of ${MAX_SIGNING_KEYS} signing keys`,
-        );
-      }
+      assertRoomForKey((await keyStore.listSigningKeys(tx, projectId, endpointId)).length);
       return { row: await this.insertKey(tx, projectId, endpointId, secret), secret };
     });
   }
@@ -132,16 +125,7 @@ export class EndpointService {
 
   async deleteSigningKey(projectId: string, id: string, keyId: string): Promise<void> {
     await this.withLockedEndpoint(projectId, id, async (tx, endpointId) => {
-      const active = await keyStore.listSigningKeys(tx, projectId, endpointId);
-      if (!isHexId('sk', keyId) || !active.some((key) => key.id === keyId)) {
-        throw new AppError('NOT_FOUND', 'Signing key not found');
-      }
-      if (active.length === 1) {
-        throw new AppError(
-          'CANNOT_DELETE_LAST_SIGNING_KEY',
-          'Cannot delete the last signing key of an endpoint; create another key first',
-        );
-      }
+      assertKeyDeletable(await keyStore.listSigningKeys(tx, projectId, endpointId), keyId);
       await keyStore.softDeleteSigningKey(tx, projectId, endpointId, keyId);
     });
   }

@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
-import { AppError } from '../../http/errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
-import { isHexId, isUuid, newHexId, newUuid } from '../../lib/ids.js';
+import { isUuid, newHexId, newUuid } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { type Db, notify, type Queryable } from '../../store/db.js';
 import { generateSigningSecret, keyHint } from '../endpoints/signing-secrets.js';
-import { MAX_SIGNING_KEYS } from '../endpoints/service.js';
 import { applyInput, DEFAULT_SETTINGS } from './endpoint-settings.js';
 import * as store from './endpoint-store.js';
+import { assertKeyDeletable, assertRoomForKey } from '../shared/signing-key-rules.js';
 import { decodeIdCursor, idPage } from '../shared/id-page.js';
 import { inboundNotFound, parseInboundId } from './ids.js';
 import type { CreateInboundInput, UpdateInboundInput } from './schemas.js';
@@ -103,12 +102,7 @@ export class InboundEndpointService {
 
   async createSigningKey(projectId: string, id: string): Promise<NewKey> {
     return this.locked(projectId, id, async (tx, endpoint) => {
-      if ((await keys.listKeys(tx, endpoint.id)).length >= MAX_SIGNING_KEYS) {
-        throw new AppError(
-          'MAX_SIGNING_KEYS_REACHED',
-          `Endpoint already has the maximum of ${MAX_SIGNING_KEYS} signing keys`,
-        );
-      }
+      assertRoomForKey((await keys.listKeys(tx, endpoint.id)).length);
       return this.insertKey(tx, endpoint.id);
     });
   }
@@ -120,16 +114,7 @@ export class InboundEndpointService {
 
   async deleteSigningKey(projectId: string, id: string, keyId: string): Promise<void> {
     await this.locked(projectId, id, async (tx, endpoint) => {
-      const active = await keys.listKeys(tx, endpoint.id);
-      if (!isHexId('sk', keyId) || !active.some((key) => key.id === keyId)) {
-        throw new AppError('NOT_FOUND', 'Signing key not found');
-      }
-      if (active.length === 1) {
-        throw new AppError(
-          'CANNOT_DELETE_LAST_SIGNING_KEY',
-          'Cannot delete the last signing key of an endpoint; create another key first',
-        );
-      }
+      assertKeyDeletable(await keys.listKeys(tx, endpoint.id), keyId);
       await keys.deleteKey(tx, endpoint.id, keyId);
     });
   }
