@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
-import { encodeCursor, type Position } from '../logs/cursor.js';
+import { decodeCursor, encodeCursor, type Position } from '../logs/cursor.js';
 import { parseTimeRange } from '../logs/filters.js';
 
 /** An inbound endpoint id used as a filter: it must be a UUID; an unknown one simply matches nothing. */
@@ -22,6 +22,24 @@ export const InboundListQueryFields = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
 };
+
+/** The parsed InboundListQueryFields: the filter, time range and page of a store query. */
+export function parseInboundListQuery(query: {
+  inbound_endpoint_id?: string | undefined;
+  start_time?: string | undefined;
+  end_time?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}) {
+  const { from, to } = parseInboundTimeRange(query.start_time, query.end_time);
+  return {
+    endpointId: parseInboundEndpointFilter(query.inbound_endpoint_id),
+    from,
+    to,
+    after: query.cursor ? decodeCursor(query.cursor) : null,
+    limit: query.limit ?? 50,
+  };
+}
 
 export const PageMeta = {
   next_cursor: Type.Union([Type.String(), Type.Null()]),

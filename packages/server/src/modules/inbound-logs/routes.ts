@@ -5,16 +5,9 @@ import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { toRfc3339 } from '../../lib/time.js';
 import type { Services } from '../../services.js';
 import { omitEmpty } from '../inbound-messages/present.js';
-import { decodeCursor } from '../logs/cursor.js';
 import { toPage } from '../logs/store.js';
 import { StatusSchema } from '../logs/summary.js';
-import {
-  InboundListQueryFields,
-  PageMeta,
-  pageMeta,
-  parseInboundEndpointFilter,
-  parseInboundTimeRange,
-} from './filters.js';
+import { InboundListQueryFields, PageMeta, pageMeta, parseInboundListQuery } from './filters.js';
 import { type InboundLogRow, listInboundLogs } from './store.js';
 
 const OptionalString = Type.Optional(Type.String());
@@ -66,18 +59,12 @@ export function inboundLogRoutes(services: Services): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        const query = request.query;
-        const { from, to } = parseInboundTimeRange(query.start_time, query.end_time);
-        const limit = query.limit ?? 50;
-        const rows = await listInboundLogs(services.db, projectIdOf(request), {
-          status: query.status ?? null,
-          endpointId: parseInboundEndpointFilter(query.inbound_endpoint_id),
-          from,
-          to,
-          after: query.cursor ? decodeCursor(query.cursor) : null,
-          limit,
-        });
-        const page = toPage(rows, limit);
+        const list = parseInboundListQuery(request.query);
+        const status = request.query.status ?? null;
+        const page = toPage(
+          await listInboundLogs(services.db, projectIdOf(request), { status, ...list }),
+          list.limit,
+        );
         return ok(request, page.rows.map(presentInboundLog), pageMeta(page));
       },
     );

@@ -8,11 +8,9 @@ import {
   InboundListQueryFields,
   PageMeta,
   pageMeta,
-  parseInboundEndpointFilter,
-  parseInboundTimeRange,
+  parseInboundListQuery,
 } from '../inbound-logs/filters.js';
 import { omitEmpty } from '../inbound-messages/present.js';
-import { decodeCursor } from '../logs/cursor.js';
 import { toPage } from '../logs/store.js';
 import { listRejections, type RejectionRow } from './store.js';
 
@@ -60,17 +58,8 @@ export function inboundRejectionRoutes(services: Services): FastifyPluginAsyncTy
         },
       },
       async (request) => {
-        const query = request.query;
-        const { from, to } = parseInboundTimeRange(query.start_time, query.end_time);
-        const limit = query.limit ?? 50;
-        const rows = await listRejections(services.db, projectIdOf(request), {
-          endpointId: parseInboundEndpointFilter(query.inbound_endpoint_id),
-          from,
-          to,
-          after: query.cursor ? decodeCursor(query.cursor) : null,
-          limit,
-        });
-        const page = toPage(rows, limit);
+        const list = parseInboundListQuery(request.query);
+        const page = toPage(await listRejections(services.db, projectIdOf(request), list), list.limit);
         return ok(request, page.rows.map(presentRejection), pageMeta(page));
       },
     );
