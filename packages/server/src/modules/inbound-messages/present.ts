@@ -1,12 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import { omitEmpty } from '../../lib/objects.js';
 import { toRfc3339 } from '../../lib/time.js';
 import { StatusSchema } from '../logs/summary.js';
 import type { InboundMessageRow } from './store.js';
-
-/** Drops null and undefined fields: optional fields are omitted when empty, as HookBridge does. */
-export function omitEmpty<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
-}
 
 const OptionalString = Type.Optional(Type.String());
 const OptionalInt = Type.Optional(Type.Integer());

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
+import { omitEmpty } from '../../lib/objects.js';
 import { toRfc3339 } from '../../lib/time.js';
 import type { Services } from '../../services.js';
 import {
@@ -10,7 +11,6 @@ import {
   pageMeta,
   parseInboundListQuery,
 } from '../inbound-logs/filters.js';
-import { omitEmpty } from '../inbound-messages/present.js';
 import { toPage } from '../logs/store.js';
 import { listRejections, type RejectionRow } from './store.js';
 

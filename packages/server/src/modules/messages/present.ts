@@ -1,10 +1,11 @@
+import { omitEmpty } from '../../lib/objects.js';
 import { toRfc3339 } from '../../lib/time.js';
 import type { AttemptRow } from '../shared/queue-reads.js';
 import type { MessageRow } from './store.js';
 
 /** The documented Message object; optional fields are omitted when empty, as HookBridge does. */
 export function presentMessage(row: MessageRow) {
-  return compact({
+  return omitEmpty({
     id: row.id,
     project_id: row.project_id,
     endpoint_id: row.endpoint_id,
@@ -31,9 +32,5 @@ export function presentMessage(row: MessageRow) {
 
 export function presentAttempt(row: AttemptRow) {
   const { created_at, ...rest } = row;
-  return compact({ ...rest, created_at: toRfc3339(created_at) });
-}
-
-function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
+  return omitEmpty({ ...rest, created_at: toRfc3339(created_at) });
 }
