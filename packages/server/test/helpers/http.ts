@@ -44,3 +44,5 @@ export function client(baseUrl: string, key: string | null) {
     options: Omit<CallOptions, 'key'> & { key?: string | null } = {},
   ) => call<T>(baseUrl, method, path, { key, ...options });
 }
+
+export type Api = ReturnType<typeof client>;

@@ -3,6 +3,7 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { generateKey } from '../../src/modules/api-keys/service.js';
 import { type Roles, type RunningServer, startServer } from '../../src/server.js';
 import { buildServices } from '../../src/services.js';
+import { type Api, client } from './http.js';
 import { openTestStore, type StoreKind, type TestStore } from './stores.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -68,4 +69,12 @@ export async function startTestServer(
       await store.drop();
     },
   };
+}
+
+/** startTestServer, and a client holding the server's bootstrap key. */
+export async function startWithClient(
+  ...args: Parameters<typeof startTestServer>
+): Promise<{ server: TestServer; api: Api }> {
+  const server = await startTestServer(...args);
+  return { server, api: client(server.url, server.apiKey) };
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, client } from '../helpers/http.js';
+import { call, type Api, client } from '../helpers/http.js';
 import { securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const KEY_SHAPE = /^hb_(live|test)_[a-z0-9]{32}$/;
@@ -11,11 +11,10 @@ const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 for (const kind of storeKinds()) {
   describe(`/v1/api-keys [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind, { HOOKBRIDGE_MAX_API_KEYS: '20' });
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind, { HOOKBRIDGE_MAX_API_KEYS: '20' }));
     });
     after(() => server.close());
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
 import { createEndpoint, send } from '../helpers/delivery.js';
-import { client } from '../helpers/http.js';
+import { type Api, client } from '../helpers/http.js';
 import { securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 function monthStart(offset: number, now = new Date()): Date {
@@ -14,7 +14,7 @@ function monthStart(offset: number, now = new Date()): Date {
 for (const kind of storeKinds()) {
   describe(`billing [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let endpointId: string;
 
     async function insertMessage(mode: 'live' | 'test', at: Date) {
@@ -27,8 +27,7 @@ for (const kind of storeKinds()) {
 
     before(async () => {
       // Port 9 on loopback: nothing listens; these tests count messages, not deliveries.
-      server = await startTestServer(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' });
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' }));
       endpointId = (await createEndpoint(api, 'http://127.0.0.1:9/billing')).id;
     });
     after(() => server.close());
@@ -135,15 +134,14 @@ for (const kind of storeKinds()) {
 
   describe(`monthly quota [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind, {
+      ({ server, api } = await startWithClient(kind, {
         HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
         HOOKBRIDGE_MONTHLY_MESSAGE_QUOTA: '3',
         HOOKBRIDGE_PLAN_NAME: 'team',
-      });
-      api = client(server.url, server.apiKey);
+      }));
     });
     after(() => server.close());
 

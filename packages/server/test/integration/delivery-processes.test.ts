@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createEndpoint, send } from '../helpers/delivery.js';
-import { client } from '../helpers/http.js';
+import type { Api } from '../helpers/http.js';
 import { type HookbridgeProcess, killAll, runHookbridge } from '../helpers/process.js';
 import { Receiver } from '../helpers/receiver.js';
-import { startTestServer, TEST_MASTER_KEY, type TestServer } from '../helpers/server.js';
+import { startWithClient, TEST_MASTER_KEY, type TestServer } from '../helpers/server.js';
 
 /**
  * Separate `hookbridge worker` processes sharing one PostgreSQL: the rate limit holds across them, and
@@ -13,7 +13,7 @@ import { startTestServer, TEST_MASTER_KEY, type TestServer } from '../helpers/se
 describe('delivery across worker processes [postgres]', { skip: !process.env.DATABASE_URL }, () => {
   let server: TestServer;
   let receiver: Receiver;
-  let api: ReturnType<typeof client>;
+  let api: Api;
   const workers: HookbridgeProcess[] = [];
 
   function startWorker(): HookbridgeProcess {
@@ -49,12 +49,13 @@ describe('delivery across worker processes [postgres]', { skip: !process.env.DAT
 
   before(async () => {
     // The in-process server is the API only; all delivery happens in the worker processes.
-    server = await startTestServer('postgres', { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' }, undefined, {
-      api: true,
-      worker: false,
-    });
+    ({ server, api } = await startWithClient(
+      'postgres',
+      { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' },
+      undefined,
+      { api: true, worker: false },
+    ));
     receiver = await Receiver.start();
-    api = client(server.url, server.apiKey);
     await Promise.all([
       startWorker().waitFor(/delivery worker running/),
       startWorker().waitFor(/delivery worker running/),

@@ -8,28 +8,27 @@ import {
   verifySignature,
   waitForMessage,
 } from '../helpers/delivery.js';
-import { client } from '../helpers/http.js';
+import type { Api } from '../helpers/http.js';
 import { hang, Receiver, status } from '../helpers/receiver.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 for (const kind of storeKinds()) {
   describe(`delivery [${kind}]`, () => {
     let server: TestServer;
     let receiver: Receiver;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let path = 0;
     const nextPath = () => `/hook/${++path}`;
 
     before(async () => {
-      server = await startTestServer(kind, {
+      ({ server, api } = await startWithClient(kind, {
         HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
         HOOKBRIDGE_RETRY_SCHEDULE: '1,1,1',
         HOOKBRIDGE_RETRY_SCHEDULE_429: '1,1',
         HOOKBRIDGE_DELIVERY_TIMEOUT_MS: '1000',
-      });
+      }));
       receiver = await Receiver.start();
-      api = client(server.url, server.apiKey);
     });
     after(async () => {
       await server.close();

@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
-import { client } from '../helpers/http.js';
+import { type Api, client } from '../helpers/http.js';
 import { Receiver, status } from '../helpers/receiver.js';
 import { createProjectWithKey, securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 for (const kind of storeKinds()) {
   describe(`dead-letter queue [${kind}]`, () => {
     let server: TestServer;
     let receiver: Receiver;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let endpoint: { id: string };
     const dead: string[] = [];
     let delivered: string;
@@ -24,10 +24,9 @@ for (const kind of storeKinds()) {
     }
 
     before(async () => {
-      server = await startTestServer(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' });
+      ({ server, api } = await startWithClient(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' }));
       receiver = await Receiver.start();
       receiver.respond('/dead', ...Array.from({ length: 4 }, () => status(404)));
-      api = client(server.url, server.apiKey);
       endpoint = await createEndpoint(api, `${receiver.url}/dead`);
       for (let n = 0; n < 4; n++) {
         const id = await send(api, endpoint.id, { n });

@@ -3,8 +3,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { MESSAGES_CHANNEL } from '../../src/delivery/channels.js';
 import { newUuid } from '../../src/lib/ids.js';
-import { client } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Api } from '../helpers/http.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const freshUrl = () => `https://93.184.215.14/hook/${randomUUID()}`;
@@ -23,11 +23,10 @@ interface MessageState {
 for (const kind of storeKinds()) {
   describe(`endpoint pause, resume and delete: effect on messages [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind);
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind));
     });
     after(() => server.close());
 

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { SecretBox } from '../../src/lib/secret-box.js';
 import { loadSigningSecrets } from '../../src/modules/endpoints/signing-secrets.js';
-import { call, client } from '../helpers/http.js';
+import { call, type Api } from '../helpers/http.js';
 import { createProjectWithKey } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -14,12 +14,11 @@ const freshUrl = () => `https://93.184.215.14/hook/${randomUUID()}`;
 for (const kind of storeKinds()) {
   describe(`/v1/endpoints/{id}/signing-keys [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let secretBox: SecretBox;
 
     before(async () => {
-      server = await startTestServer(kind);
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind));
       secretBox = new SecretBox(server.config.masterKey!);
     });
     after(() => server.close());

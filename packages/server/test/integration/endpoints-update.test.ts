@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { call, client } from '../helpers/http.js';
+import { call, type Api } from '../helpers/http.js';
 import { createProjectWithKey } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 /** A public address as a literal: there is no DNS for public names in the test environment. */
@@ -21,11 +21,10 @@ async function createEndpoint(server: TestServer, key: string, body: Record<stri
 for (const kind of storeKinds()) {
   describe(`PATCH /v1/endpoints/{id} and URL uniqueness [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind);
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind));
     });
     after(() => server.close());
 

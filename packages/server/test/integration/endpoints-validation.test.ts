@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { AppError } from '../../src/http/errors.js';
 import { validateCustomHeaders } from '../../src/modules/endpoints/headers.js';
-import { client } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { Api } from '../helpers/http.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const PUBLIC = 'https://93.184.215.14';
@@ -83,11 +83,10 @@ describe('validateCustomHeaders', () => {
 for (const kind of storeKinds()) {
   describe(`endpoint URL and header rules [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind);
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind));
     });
     after(() => server.close());
 
@@ -172,11 +171,10 @@ for (const kind of storeKinds()) {
 
   describe(`endpoint URLs with HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS=true [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' });
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' }));
     });
     after(() => server.close());
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { call, client } from '../helpers/http.js';
+import { call, type Api } from '../helpers/http.js';
 import { createProjectWithKey, type SecurityContext, securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -24,11 +24,10 @@ async function createEndpoint(server: TestServer, key: string, body: Record<stri
 for (const kind of storeKinds()) {
   describe(`/v1/endpoints [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind);
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind));
     });
     after(() => server.close());
 

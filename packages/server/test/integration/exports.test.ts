@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
-import { call, client } from '../helpers/http.js';
+import { call, type Api, client } from '../helpers/http.js';
 import { Receiver } from '../helpers/receiver.js';
 import { securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 /** An independent RFC 4180 reader: quoted fields may hold commas, doubled quotes, CR and LF. */
@@ -57,7 +57,7 @@ for (const kind of storeKinds()) {
   describe(`exports [${kind}]`, () => {
     let server: TestServer;
     let receiver: Receiver;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let endpoint: { id: string };
     let exportsDir: string;
     const start = new Date(Date.now() - 3_600_000).toISOString();
@@ -101,12 +101,11 @@ for (const kind of storeKinds()) {
 
     before(async () => {
       exportsDir = mkdtempSync(join(tmpdir(), 'hb-exports-'));
-      server = await startTestServer(kind, {
+      ({ server, api } = await startWithClient(kind, {
         HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
         HOOKBRIDGE_EXPORTS_DIR: exportsDir,
-      });
+      }));
       receiver = await Receiver.start();
-      api = client(server.url, server.apiKey);
       endpoint = await createEndpoint(api, `${receiver.url}/exported`);
     });
     after(async () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { client } from '../helpers/http.js';
+import { type Api, client } from '../helpers/http.js';
 import { createInbound } from '../helpers/inbound.js';
 import { createProjectWithKey, securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -15,11 +15,10 @@ const UNKNOWN = '01935abc-def0-7123-8567-890abcdef012';
 for (const kind of storeKinds()) {
   describe(`/v1/inbound-endpoints [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind, { HOOKBRIDGE_PUBLIC_URL: PUBLIC_URL });
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind, { HOOKBRIDGE_PUBLIC_URL: PUBLIC_URL }));
     });
     after(() => server.close());
 

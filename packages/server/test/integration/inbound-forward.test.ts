@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { verifySignature } from '../helpers/delivery.js';
-import { client } from '../helpers/http.js';
+import type { Api } from '../helpers/http.js';
 import { createInbound, ingest, messageRow } from '../helpers/inbound.js';
 import { Receiver, status } from '../helpers/receiver.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 async function waitForRow(server: TestServer, id: string, done: (row: any) => boolean, timeoutMs = 15_000) {
@@ -22,15 +22,14 @@ for (const kind of storeKinds()) {
   describe(`inbound forward mode [${kind}]`, () => {
     let server: TestServer;
     let receiver: Receiver;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind, {
+      ({ server, api } = await startWithClient(kind, {
         HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
         HOOKBRIDGE_RETRY_SCHEDULE: '1,1',
-      });
+      }));
       receiver = await Receiver.start();
-      api = client(server.url, server.apiKey);
     });
     after(async () => {
       await server.close();

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { client } from '../helpers/http.js';
+import type { Api } from '../helpers/http.js';
 import { createInbound, ingest, messageRow, rejectionsOf } from '../helpers/inbound.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -14,11 +14,10 @@ const hmacHex = (secret: string, data: string | Buffer) =>
 for (const kind of storeKinds()) {
   describe(`ingest POST /v1/webhooks/receive/{id}/{token} [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind);
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind));
     });
     after(() => server.close());
 

@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
-import { client } from '../helpers/http.js';
+import { type Api, client } from '../helpers/http.js';
 import { insertInboundEndpoint, insertInboundMessage, insertRejection } from '../helpers/inbound-fixtures.js';
 import { createProjectWithKey, securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 for (const kind of storeKinds()) {
   describe(`inbound logs and rejections [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind);
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind));
     });
     after(() => server.close());
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
-import { client } from '../helpers/http.js';
+import { type Api, client } from '../helpers/http.js';
 import {
   insertInboundAttempts,
   insertInboundEndpoint,
@@ -10,22 +10,21 @@ import {
 } from '../helpers/inbound-fixtures.js';
 import { Receiver } from '../helpers/receiver.js';
 import { createProjectWithKey, securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 for (const kind of storeKinds()) {
   describe(`inbound messages: get, attempts, replay [${kind}]`, () => {
     let server: TestServer;
     let receiver: Receiver;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let forward: string;
     let cli: string;
     let path = 0;
 
     before(async () => {
-      server = await startTestServer(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' });
+      ({ server, api } = await startWithClient(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' }));
       receiver = await Receiver.start();
-      api = client(server.url, server.apiKey);
       forward = await endpoint('forward');
       cli = await endpoint('cli');
     });

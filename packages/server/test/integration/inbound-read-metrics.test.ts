@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
-import { client } from '../helpers/http.js';
+import { type Api, client } from '../helpers/http.js';
 import {
   insertInboundAttempts,
   insertInboundEndpoint,
   insertInboundMessage,
 } from '../helpers/inbound-fixtures.js';
 import { createProjectWithKey, securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const HOUR = 3_600_000;
@@ -16,13 +16,12 @@ const HOUR = 3_600_000;
 for (const kind of storeKinds()) {
   describe(`inbound metrics [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let a: string;
     let b: string;
 
     before(async () => {
-      server = await startTestServer(kind);
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind));
       const db = server.store.db;
       a = await insertInboundEndpoint(db, server.projectId, { mode: 'cli' });
       b = await insertInboundEndpoint(db, server.projectId, { mode: 'cli' });

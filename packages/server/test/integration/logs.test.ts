@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
-import { type ApiResponse, client } from '../helpers/http.js';
+import { type ApiResponse, type Api, client } from '../helpers/http.js';
 import { Receiver, status } from '../helpers/receiver.js';
 import { createProjectWithKey, securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -13,7 +13,7 @@ for (const kind of storeKinds()) {
   describe(`GET /v1/logs [${kind}]`, () => {
     let server: TestServer;
     let receiver: Receiver;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let okEndpoint: { id: string };
     let badEndpoint: { id: string };
     const okIds: string[] = [];
@@ -38,14 +38,13 @@ for (const kind of storeKinds()) {
     }
 
     before(async () => {
-      server = await startTestServer(kind, {
+      ({ server, api } = await startWithClient(kind, {
         HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
         HOOKBRIDGE_RETRY_SCHEDULE: '3600',
-      });
+      }));
       receiver = await Receiver.start();
       receiver.setDefault(status(200));
       receiver.respond('/bad', status(400));
-      api = client(server.url, server.apiKey);
       okEndpoint = await createEndpoint(api, `${receiver.url}/ok`);
       badEndpoint = await createEndpoint(api, `${receiver.url}/bad`);
       for (let n = 0; n < 5; n++) okIds.push(await send(api, okEndpoint.id, { n }));

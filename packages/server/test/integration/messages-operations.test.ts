@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
-import { client } from '../helpers/http.js';
+import { type Api, client } from '../helpers/http.js';
 import { hang, Receiver, status } from '../helpers/receiver.js';
 import { createProjectWithKey, securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 for (const kind of storeKinds()) {
   describe(`message operations [${kind}]`, () => {
     let server: TestServer;
     let receiver: Receiver;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let path = 0;
     const nextPath = () => `/ops/${++path}`;
 
@@ -29,15 +29,14 @@ for (const kind of storeKinds()) {
       server.store.db.query(`UPDATE messages SET ${sql} WHERE id = $1`, [id]);
 
     before(async () => {
-      server = await startTestServer(kind, {
+      ({ server, api } = await startWithClient(kind, {
         HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
         // Retries an hour apart: anything sooner was caused by retry-now or replay.
         HOOKBRIDGE_RETRY_SCHEDULE: '3600,3600',
         HOOKBRIDGE_RETRY_SCHEDULE_429: '3600',
         HOOKBRIDGE_DELIVERY_TIMEOUT_MS: '5000',
-      });
+      }));
       receiver = await Receiver.start();
-      api = client(server.url, server.apiKey);
     });
     after(async () => {
       await receiver.close();

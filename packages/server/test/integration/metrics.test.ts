@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
-import { client } from '../helpers/http.js';
+import { type Api, client } from '../helpers/http.js';
 import { Receiver, status } from '../helpers/receiver.js';
 import { securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const HOUR = 3_600_000;
@@ -14,7 +14,7 @@ for (const kind of storeKinds()) {
   describe(`metrics [${kind}]`, () => {
     let server: TestServer;
     let receiver: Receiver;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let okEndpoint: string;
     let failEndpoint: string;
     let sqlEndpoint: string;
@@ -58,10 +58,9 @@ for (const kind of storeKinds()) {
     }
 
     before(async () => {
-      server = await startTestServer(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' });
+      ({ server, api } = await startWithClient(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' }));
       receiver = await Receiver.start();
       receiver.respond('/fail', status(400), status(400));
-      api = client(server.url, server.apiKey);
       okEndpoint = (await createEndpoint(api, `${receiver.url}/ok`)).id;
       failEndpoint = (await createEndpoint(api, `${receiver.url}/fail`)).id;
       sqlEndpoint = (await createEndpoint(api, `${receiver.url}/sql`)).id;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
 import { createEndpoint, send } from '../helpers/delivery.js';
-import { call, client } from '../helpers/http.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { call, type Api } from '../helpers/http.js';
+import { startTestServer, startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const TOKEN = 'metrics-token-0123456789';
@@ -17,14 +17,15 @@ function sample(text: string, series: string): number | null {
 for (const kind of storeKinds()) {
   describe(`GET /metrics (Prometheus) [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
 
     before(async () => {
-      server = await startTestServer(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' }, undefined, {
-        api: true,
-        worker: false,
-      });
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(
+        kind,
+        { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' },
+        undefined,
+        { api: true, worker: false },
+      ));
     });
     after(() => server.close());
 

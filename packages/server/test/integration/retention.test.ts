@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { RetentionJob } from '../../src/retention/job.js';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
-import { client } from '../helpers/http.js';
+import type { Api } from '../helpers/http.js';
 import { Receiver, status } from '../helpers/receiver.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 interface Row {
@@ -19,7 +19,7 @@ for (const kind of storeKinds()) {
   describe(`payload and metadata retention [${kind}]`, () => {
     let server: TestServer;
     let receiver: Receiver;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let endpoint: { id: string };
 
     async function row(id: string): Promise<Row | undefined> {
@@ -46,15 +46,14 @@ for (const kind of storeKinds()) {
     };
 
     before(async () => {
-      server = await startTestServer(kind, {
+      ({ server, api } = await startWithClient(kind, {
         HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
         HOOKBRIDGE_RETENTION_INTERVAL_MS: '100',
         HOOKBRIDGE_RETENTION_DAYS: '30',
         HOOKBRIDGE_METADATA_RETENTION_DAYS: '90',
         HOOKBRIDGE_RETRY_SCHEDULE: '3600',
-      });
+      }));
       receiver = await Receiver.start();
-      api = client(server.url, server.apiKey);
       endpoint = await createEndpoint(api, `${receiver.url}/kept`);
     });
     after(async () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createEndpoint, send } from '../helpers/delivery.js';
-import { call, client } from '../helpers/http.js';
+import { call, type Api, client } from '../helpers/http.js';
 import { securitySuite } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const ONE_MB = 1024 * 1024;
@@ -11,13 +11,12 @@ const ONE_MB = 1024 * 1024;
 for (const kind of storeKinds()) {
   describe(`POST /v1/webhooks/send [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     let endpointId: string;
 
     before(async () => {
       // Port 9 on loopback: nothing listens, and deliveries failing there do not matter to these tests.
-      server = await startTestServer(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' });
-      api = client(server.url, server.apiKey);
+      ({ server, api } = await startWithClient(kind, { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' }));
       endpointId = (await createEndpoint(api, 'http://127.0.0.1:9/send-tests')).id;
     });
     after(() => server.close());

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { client } from '../helpers/http.js';
+import type { Api } from '../helpers/http.js';
 import { createInbound, ingest, messageRow } from '../helpers/inbound.js';
 import { TestListener } from '../helpers/listener.js';
 import { createProjectWithKey } from '../helpers/security.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -23,7 +23,7 @@ async function waitForRow(server: TestServer, id: string, done: (row: any) => bo
 for (const kind of storeKinds()) {
   describe(`streaming to the hb CLI [${kind}]`, () => {
     let server: TestServer;
-    let api: ReturnType<typeof client>;
+    let api: Api;
     const listeners: TestListener[] = [];
     const connect = async (endpointId: string, path?: string) => {
       const listener = await TestListener.connect(server.url, server.apiKey, endpointId, path);
@@ -32,11 +32,10 @@ for (const kind of storeKinds()) {
     };
 
     before(async () => {
-      server = await startTestServer(kind, {
+      ({ server, api } = await startWithClient(kind, {
         HOOKBRIDGE_STREAM_PING_MS: '300',
         HOOKBRIDGE_LISTEN_HOLD_MS: '1500',
-      });
-      api = client(server.url, server.apiKey);
+      }));
     });
     after(async () => {
       await Promise.all(listeners.map((l) => l.close()));
