@@ -4,23 +4,16 @@ import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
-import type { Services } from '../../services.js';
 import { INBOUND } from '../../delivery/queue-source.js';
-import { listAttempts } from '../shared/queue-reads.js';
+import type { Services } from '../../services.js';
 import { parseInboundEndpointFilter } from '../inbound-logs/filters.js';
-import { StatusSchema } from '../logs/summary.js';
 import { presentAttempt } from '../messages/present.js';
 import { Attempt } from '../messages/routes.js';
+import { listAttempts } from '../shared/queue-reads.js';
 import {
-  MessageState,
-  ReplayAllLimit,
-  ReplayAllResult,
-  ReplayBatchBody,
-  ReplayBatchResult,
-  replayAllData,
-  replayBatchData,
-  WithMessage,
-  withMessage,
+  type ReplayRouteOptions,
+  registerBulkReplayRoutes,
+  registerReplayRoute,
 } from '../shared/replay-routes.js';
 import { InboundMessage, presentInboundMessage } from './present.js';
 import { findInboundMessage } from './store.js';
@@ -32,10 +25,26 @@ const IdParams = Type.Object({ id: Type.String() });
 const MAX_ATTEMPTS = 200;
 const InboundAttempt = Type.Omit(Attempt, ['processing_ms']);
 
-const counted = (n: number) => `${n} inbound message${n === 1 ? '' : 's'} queued for replay`;
-
 export function inboundMessageRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const ops = services.inboundMessageOps;
+  const replay: ReplayRouteOptions = {
+    basePath: '/v1/inbound-messages',
+    tags: TAGS,
+    ops: services.inboundMessageOps,
+    summaries: {
+      replay:
+        'Forward (or offer to the CLI) a final inbound message again from its stored body (at most 10 times)',
+      replayAll:
+        'Replay up to `limit` inbound messages in one status (oldest first), optionally of one endpoint',
+      replayBatch: 'Replay up to 100 inbound messages by id, with a result for each',
+    },
+    replayed: 'Inbound message queued for replay',
+    counted: (n) => `${n} inbound message${n === 1 ? '' : 's'} queued for replay`,
+    endpointFilter: {
+      name: 'inbound_endpoint_id',
+      description: 'an inbound endpoint id (UUID)',
+      parse: parseInboundEndpointFilter,
+    },
+  };
   return async (app) => {
     app.get(
       '/v1/inbound-messages/:id',
@@ -81,74 +90,7 @@ export function inboundMessageRoutes(services: Services): FastifyPluginAsyncType
       },
     );
 
-    app.post(
-      '/v1/inbound-messages/:id/replay',
-      {
-        schema: {
-          tags: TAGS,
-          summary:
-            'Forward (or offer to the CLI) a final inbound message again from its stored body (at most 10 times)',
-          params: IdParams,
-          response: {
-            202: WithMessage(MessageState('queued')),
-            ...COMMON_ERRORS,
-            404: ErrorRef,
-            409: ErrorRef,
-            410: ErrorRef,
-          },
-        },
-      },
-      async (request, reply) => {
-        const id = request.params.id.toLowerCase();
-        await ops.replay(projectIdOf(request), id);
-        return reply
-          .code(202)
-          .send(
-            withMessage(request, 'Inbound message queued for replay', { message_id: id, status: 'queued' }),
-          );
-      },
-    );
-
-    app.post(
-      '/v1/inbound-messages/replay-all',
-      {
-        schema: {
-          tags: TAGS,
-          summary:
-            'Replay up to `limit` inbound messages in one status (oldest first), optionally of one endpoint',
-          querystring: Type.Object({
-            status: StatusSchema,
-            inbound_endpoint_id: Type.Optional(Type.String({ description: 'an inbound endpoint id (UUID)' })),
-            limit: ReplayAllLimit,
-          }),
-          response: { 202: WithMessage(ReplayAllResult), ...COMMON_ERRORS },
-        },
-      },
-      async (request, reply) => {
-        const { status, inbound_endpoint_id, limit } = request.query;
-        const result = await ops.replayAll(projectIdOf(request), {
-          status,
-          endpointId: parseInboundEndpointFilter(inbound_endpoint_id),
-          limit: limit ?? 100,
-        });
-        return reply.code(202).send(withMessage(request, counted(result.replayed), replayAllData(result)));
-      },
-    );
-
-    app.post(
-      '/v1/inbound-messages/replay-batch',
-      {
-        schema: {
-          tags: TAGS,
-          summary: 'Replay up to 100 inbound messages by id, with a result for each',
-          body: ReplayBatchBody,
-          response: { 202: WithMessage(ReplayBatchResult), ...COMMON_ERRORS },
-        },
-      },
-      async (request, reply) => {
-        const result = await ops.replayMany(projectIdOf(request), request.body.message_ids);
-        return reply.code(202).send(withMessage(request, counted(result.replayed), replayBatchData(result)));
-      },
-    );
+    registerReplayRoute(app, replay);
+    registerBulkReplayRoutes(app, replay);
   };
 }

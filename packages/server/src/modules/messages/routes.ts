@@ -2,13 +2,13 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
+import { OUTBOUND } from '../../delivery/queue-source.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
-import { OUTBOUND } from '../../delivery/queue-source.js';
+import { dlqRoutes } from '../dlq/routes.js';
 import { listAttempts } from '../shared/queue-reads.js';
 import { presentAttempt, presentMessage } from './present.js';
-import { dlqRoutes } from '../dlq/routes.js';
 import { messageOperationRoutes } from './operations-routes.js';
 import { findMessage } from './store.js';
 
