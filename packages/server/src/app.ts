@@ -22,6 +22,16 @@ import { inboundReadRoutes } from './modules/inbound-messages/read-side.js';
 import { inboundRoutes } from './modules/inbound/routes.js';
 import { installHttpMetrics, prometheusRoutes } from './observability/routes.js';
 
+/**
+ * `req_` + a random per-process prefix + a counter: unique across processes and restarts, and no CSPRNG
+ * call per request (one showed up at ~3 % of the send path's CPU).
+ */
+function requestIds(): () => string {
+  const prefix = `req_${randomString(12)}`;
+  let counter = 0;
+  return () => `${prefix}${(counter++).toString(36).padStart(6, '0')}`;
+}
+
 /** Request bodies up to this size reach the handlers, so an oversized payload gets a precise 400. */
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
@@ -31,7 +41,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: services.config.trustProxy,
-    genReqId: () => `req_${randomString(24)}`,
+    genReqId: requestIds(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
