@@ -4,6 +4,7 @@ import { newUuid } from '../../lib/ids.js';
 import type { WakeNotifier } from '../../delivery/wake-notifier.js';
 import type { Db } from '../../store/db.js';
 import type { KeyMode } from '../api-keys/service.js';
+import { SendBatcher } from './batcher.js';
 import * as store from './store.js';
 
 /** 1 MB, as HookBridge documents; measured on the payload's JSON encoding. */
@@ -20,10 +21,14 @@ export interface SendInput {
 }
 
 export class SendService {
+  private readonly batcher: SendBatcher;
+
   constructor(
     private readonly db: Db,
     private readonly wake: WakeNotifier,
-  ) {}
+  ) {
+    this.batcher = new SendBatcher(db);
+  }
 
   /** Accepts a message durably: it is committed before this resolves. */
   async send(input: SendInput): Promise<{ messageId: string }> {
@@ -43,7 +48,7 @@ export class SendService {
       const existing = await store.findByIdempotencyKey(this.db, input.projectId, input.endpointId, key);
       if (existing) return this.replayed(existing, payloadSha256);
     }
-    const inserted = await store.insertMessage(this.db, {
+    const inserted = await this.batcher.insert({
       id: newUuid(),
       projectId: input.projectId,
       endpointId: input.endpointId,

@@ -5,7 +5,8 @@ export interface NewMessage {
   projectId: string;
   endpointId: string;
   mode: 'live' | 'test';
-  payload: Uint8Array;
+  /** The payload's JSON encoding, UTF-8. */
+  payload: Buffer;
   payloadSha256: string;
   headers: Record<string, string>;
   idempotencyKey: string | null;
@@ -18,41 +19,47 @@ export interface ExistingMessage {
 }
 
 /**
- * One statement, one round trip: reads the live endpoint and inserts the message (held when the endpoint
- * is paused). Returns null when the endpoint is not a live endpoint of the project, or when the
- * idempotency key is taken. Workers are woken after the commit, coalesced (see WakeNotifier).
+ * Inserts a batch of messages in one statement: each row reads its live endpoint (a row whose endpoint
+ * is not a live endpoint of its project is skipped) and is held when the endpoint is paused; a row whose
+ * idempotency key is taken (also by an earlier row of the same batch) is skipped. Returns the rows
+ * inserted. Payloads are JSON text, so every column travels as a text array on both stores.
  *
- * No lock is taken on the endpoint row: shared row locks from every send on one hot endpoint would
+ * No lock is taken on the endpoint rows: shared row locks from every send on one hot endpoint would
  * serialise on MultiXact bookkeeping. A send racing a pause or delete is caught by the worker instead
  * (its claim skips paused endpoints and fails messages of deleted ones).
  */
-export async function insertMessage(
+export async function insertMessages(
   db: Queryable,
-  message: NewMessage,
-): Promise<{ id: string; held: boolean } | null> {
-  const rows = await db.query<{ id: string; held: boolean }>(
+  messages: NewMessage[],
+): Promise<Array<{ id: string; held: boolean }>> {
+  const column = <T>(pick: (m: NewMessage) => T) => messages.map(pick);
+  return db.query<{ id: string; held: boolean }>(
     `INSERT INTO messages (id, project_id, endpoint_id, mode, status, held, payload, size_bytes, payload_sha256,
-                             headers, idempotency_key, retention_hours, next_attempt_at)
-       SELECT $1, e.project_id, e.id, $4, 'queued', e.paused, $5, $6, $7, $8::jsonb, $9, $10, now()
-         FROM endpoints e
-        WHERE e.id = $3 AND e.project_id = $2 AND e.deleted_at IS NULL
-       ON CONFLICT (project_id, endpoint_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-       RETURNING id, held`,
+                           headers, idempotency_key, retention_hours, next_attempt_at)
+     SELECT r.id::uuid, e.project_id, e.id, r.mode, 'queued', e.paused, convert_to(r.payload, 'UTF8'),
+            octet_length(convert_to(r.payload, 'UTF8')), r.payload_sha256, r.headers::jsonb, r.idempotency_key,
+            r.retention_hours::int, now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::text[]) WITH ORDINALITY
+            AS r(id, project_id, endpoint_id, mode, payload, payload_sha256, headers, idempotency_key,
+                 retention_hours, position)
+       JOIN endpoints e ON e.id = r.endpoint_id AND e.project_id = r.project_id::uuid AND e.deleted_at IS NULL
+      ORDER BY r.position
+     ON CONFLICT (project_id, endpoint_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING id, held`,
     [
-      message.id,
-      message.projectId,
-      message.endpointId,
-      message.mode,
-      message.payload,
-      message.payload.byteLength,
-      message.payloadSha256,
-      JSON.stringify(message.headers),
-      message.idempotencyKey,
-      message.retentionHours,
+      column((m) => m.id),
+      column((m) => m.projectId),
+      column((m) => m.endpointId),
+      column((m) => m.mode),
+      column((m) => m.payload.toString('utf8')),
+      column((m) => m.payloadSha256),
+      column((m) => JSON.stringify(m.headers)),
+      column((m) => m.idempotencyKey),
+      column((m) => (m.retentionHours === null ? null : String(m.retentionHours))),
     ],
-    { name: 'send_insert_message' },
+    { name: 'send_insert_messages' },
   );
-  return rows[0] ?? null;
 }
 
 export async function findByIdempotencyKey(
