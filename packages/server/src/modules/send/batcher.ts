@@ -70,7 +70,7 @@ export class SendBatcher {
     let bytes = 0;
     let count = 0;
     while (count < this.queue.length && count < MAX_ROWS) {
-      bytes += this.queue[count]!.message.payload.byteLength;
+      bytes += this.queue[count]!.message.sizeBytes;
       if (count > 0 && bytes > MAX_BYTES) break;
       count++;
     }

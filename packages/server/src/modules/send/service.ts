@@ -35,11 +35,12 @@ export class SendService {
     if (!input.endpointId.startsWith('ep_')) {
       throw new AppError('INVALID_REQUEST', 'endpoint_id must be in format ep_xxx');
     }
-    const payload = Buffer.from(JSON.stringify(input.payload), 'utf8');
-    if (payload.byteLength > MAX_PAYLOAD_BYTES) {
+    const payload = JSON.stringify(input.payload);
+    const sizeBytes = Buffer.byteLength(payload, 'utf8');
+    if (sizeBytes > MAX_PAYLOAD_BYTES) {
       throw new AppError(
         'PAYLOAD_TOO_LARGE',
-        `Payload is ${payload.byteLength} bytes; the maximum is ${MAX_PAYLOAD_BYTES} bytes (1 MB)`,
+        `Payload is ${sizeBytes} bytes; the maximum is ${MAX_PAYLOAD_BYTES} bytes (1 MB)`,
       );
     }
     const payloadSha256 = sha256Hex(payload);
@@ -54,6 +55,7 @@ export class SendService {
       endpointId: input.endpointId,
       mode: input.mode,
       payload,
+      sizeBytes,
       payloadSha256,
       headers: input.headers,
       idempotencyKey: key,

@@ -5,8 +5,10 @@ export interface NewMessage {
   projectId: string;
   endpointId: string;
   mode: 'live' | 'test';
-  /** The payload's JSON encoding, UTF-8. */
-  payload: Buffer;
+  /** The payload's JSON encoding. */
+  payload: string;
+  /** Its length in UTF-8 bytes. */
+  sizeBytes: number;
   payloadSha256: string;
   headers: Record<string, string>;
   idempotencyKey: string | null;
@@ -52,7 +54,7 @@ export async function insertMessages(
       column((m) => m.projectId),
       column((m) => m.endpointId),
       column((m) => m.mode),
-      column((m) => m.payload.toString('utf8')),
+      column((m) => m.payload),
       column((m) => m.payloadSha256),
       column((m) => JSON.stringify(m.headers)),
       column((m) => m.idempotencyKey),
