@@ -110,5 +110,20 @@ for (const kind of storeKinds()) {
       const bodies = receiver.for('/paused').map((r) => r.body.toString());
       assert.ok(bodies.every((b) => b === 'before pause'));
     });
+
+    it('messages waiting for the CLI are forwarded once the endpoint switches to forward mode', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli', name: 'switching' });
+      const accepted = await ingest(endpoint.ingest_url, { body: 'waited for the cli' });
+      assert.equal(accepted.status, 202);
+      const waiting = await messageRow(server, accepted.body.data.message_id);
+      assert.equal(waiting.next_attempt_at, null, 'a CLI message is never due for a worker');
+      const switched = await api('PATCH', `/v1/inbound-endpoints/${endpoint.id}`, {
+        body: { mode: 'forward', url: `${receiver.url}/switched` },
+      });
+      assert.equal(switched.status, 200, switched.text);
+      const [request] = await receiver.waitFor(1, '/switched');
+      assert.equal(request!.body.toString(), 'waited for the cli');
+      await waitForRow(server, accepted.body.data.message_id, (r) => r.status === 'succeeded');
+    });
   });
 }

@@ -70,8 +70,12 @@ export class InboundEndpointService {
         this.context(),
       );
       const endpoint = (await store.updateInboundEndpoint(tx, projectId, locked.id, settings))!;
+      if (endpoint.mode !== locked.mode) await store.rescheduleForMode(tx, locked.id, endpoint.mode);
       const needsKey = settings.signing_enabled && (await keys.listKeys(tx, locked.id)).length === 0;
       return { endpoint, key: needsKey ? await this.insertKey(tx, locked.id) : null };
+    }).then(async (result) => {
+      if (result.endpoint.mode === 'forward') await notify(this.db, MESSAGES_CHANNEL);
+      return result;
     });
   }
 
@@ -82,14 +86,10 @@ export class InboundEndpointService {
     return endpointId;
   }
 
-  /** Paused endpoints refuse ingests (503); what they accepted before is delivered (retries after resume). */
+  /** Paused endpoints refuse ingests (503); what they accepted before is still forwarded. */
   async setPaused(projectId: string, id: string, paused: boolean): Promise<string> {
     const endpointId = parseInboundId(id);
-    const released = await this.db.transaction(async (tx) => {
-      if (!(await store.setState(tx, projectId, endpointId, { paused }))) throw inboundNotFound();
-      return paused ? 0 : store.releaseHeldMessages(tx, projectId, endpointId);
-    });
-    if (released > 0) await notify(this.db, MESSAGES_CHANNEL);
+    if (!(await store.setState(this.db, projectId, endpointId, { paused }))) throw inboundNotFound();
     return endpointId;
   }
 

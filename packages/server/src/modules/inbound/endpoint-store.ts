@@ -143,15 +143,16 @@ export async function setState(
 }
 
 /**
- * The delivery engine holds a forwarded message's retries while its endpoint is paused; resuming lets
- * them go at their scheduled time (or now, if that has passed). Returns how many were released.
+ * Messages still waiting when an endpoint changes mode follow it: switched to forward, they become due for
+ * the delivery engine (CLI messages have no next attempt time); switched to cli, they wait for a listener
+ * instead of a worker.
  */
-export async function releaseHeldMessages(db: Queryable, projectId: string, endpointId: string) {
-  const rows = await db.query(
-    `UPDATE inbound_messages SET held = false, next_attempt_at = COALESCE(next_attempt_at, now()), updated_at = now()
-      WHERE project_id = $1 AND inbound_endpoint_id = $2 AND held AND status IN ('queued', 'pending_retry')
-      RETURNING id`,
-    [projectId, endpointId],
+export async function rescheduleForMode(db: Queryable, endpointId: string, mode: 'forward' | 'cli') {
+  await db.query(
+    `UPDATE inbound_messages
+        SET next_attempt_at = CASE WHEN $2 = 'forward' THEN COALESCE(next_attempt_at, now()) END,
+            handed_over_at = CASE WHEN $2 = 'cli' THEN NULL ELSE handed_over_at END, updated_at = now()
+      WHERE inbound_endpoint_id = $1 AND status IN ('queued', 'pending_retry')`,
+    [endpointId, mode],
   );
-  return rows.length;
 }
