@@ -47,12 +47,15 @@ export class RetentionJob {
 
   async runOnce(): Promise<RetentionRun> {
     const { retentionDays, metadataRetentionDays } = this.settings;
-    const stamped = await this.drain(() => store.stampExpiry(this.db, retentionDays, BATCH));
-    const payloadsRemoved = await this.drain(() => store.removeExpiredPayloads(this.db, BATCH));
-    const messagesDeleted = await this.drain(() =>
-      store.removeExpiredMetadata(this.db, metadataRetentionDays, BATCH),
-    );
-    return { stamped, payloadsRemoved, messagesDeleted };
+    const run: RetentionRun = { stamped: 0, payloadsRemoved: 0, messagesDeleted: 0 };
+    for (const table of store.RETAINED_TABLES) {
+      run.stamped += await this.drain(() => store.stampExpiry(this.db, table, retentionDays, BATCH));
+      run.payloadsRemoved += await this.drain(() => store.removeExpiredPayloads(this.db, table, BATCH));
+      run.messagesDeleted += await this.drain(() =>
+        store.removeExpiredMetadata(this.db, table, metadataRetentionDays, BATCH),
+      );
+    }
+    return run;
   }
 
   private schedule(delayMs: number): void {

@@ -1,20 +1,38 @@
 import type { Db, Queryable } from '../store/db.js';
 import { payloadExpirySql } from './expiry.js';
 
+/** The message tables retention covers; constant names, safe to interpolate. */
+export interface RetainedTable {
+  messages: 'messages' | 'inbound_messages';
+  attempts: 'attempts' | 'inbound_attempts';
+  /** Whether a message can carry its own retention_hours (outbound sends can). */
+  perMessageHours: boolean;
+}
+
+export const RETAINED_TABLES: readonly RetainedTable[] = [
+  { messages: 'messages', attempts: 'attempts', perMessageHours: true },
+  { messages: 'inbound_messages', attempts: 'inbound_attempts', perMessageHours: false },
+];
+
 const FINAL = `status IN ('succeeded', 'failed_permanent')`;
 
 /**
  * Records when each newly final message's payload expires, so a later replay cannot move the date.
  * SKIP LOCKED: several processes may run the job at once without waiting on each other.
  */
-export async function stampExpiry(db: Queryable, defaultDays: number, batch: number): Promise<number> {
+export async function stampExpiry(
+  db: Queryable,
+  table: RetainedTable,
+  defaultDays: number,
+  batch: number,
+): Promise<number> {
   const rows = await db.query(
     `WITH due AS (
-       SELECT id FROM messages
+       SELECT id FROM ${table.messages}
         WHERE payload IS NOT NULL AND ${FINAL} AND payload_expires_at IS NULL
         LIMIT $1 FOR UPDATE SKIP LOCKED
      )
-     UPDATE messages m SET payload_expires_at = ${payloadExpirySql('$2')}
+     UPDATE ${table.messages} m SET payload_expires_at = ${payloadExpirySql('$2', table.perMessageHours)}
        FROM due WHERE m.id = due.id RETURNING m.id`,
     [batch, defaultDays],
   );
@@ -22,14 +40,18 @@ export async function stampExpiry(db: Queryable, defaultDays: number, batch: num
 }
 
 /** Removes payloads whose retention ran out; the message itself (and its idempotency key) stays. */
-export async function removeExpiredPayloads(db: Queryable, batch: number): Promise<number> {
+export async function removeExpiredPayloads(
+  db: Queryable,
+  table: RetainedTable,
+  batch: number,
+): Promise<number> {
   const rows = await db.query(
     `WITH due AS (
-       SELECT id FROM messages
+       SELECT id FROM ${table.messages}
         WHERE payload IS NOT NULL AND ${FINAL} AND payload_expires_at <= now()
         LIMIT $1 FOR UPDATE SKIP LOCKED
      )
-     UPDATE messages m SET payload = NULL, payload_deleted_at = now()
+     UPDATE ${table.messages} m SET payload = NULL, payload_deleted_at = now()
        FROM due WHERE m.id = due.id RETURNING m.id`,
     [batch],
   );
@@ -40,11 +62,16 @@ export async function removeExpiredPayloads(db: Queryable, batch: number): Promi
  * Deletes final messages older than the metadata retention whose payload is already gone, with their
  * attempts. Walks each project's (project_id, created_at) index rather than scanning the table.
  */
-export async function removeExpiredMetadata(db: Db, days: number, batch: number): Promise<number> {
+export async function removeExpiredMetadata(
+  db: Db,
+  table: RetainedTable,
+  days: number,
+  batch: number,
+): Promise<number> {
   return db.transaction(async (tx) => {
     const doomed = await tx.query<{ id: string }>(
       `SELECT d.id FROM projects p CROSS JOIN LATERAL (
-         SELECT m.id FROM messages m
+         SELECT m.id FROM ${table.messages} m
           WHERE m.project_id = p.id AND m.created_at < now() - $1::int * interval '1 day'
             AND m.payload IS NULL AND m.${FINAL}
           ORDER BY m.created_at LIMIT $2 FOR UPDATE SKIP LOCKED
@@ -53,8 +80,8 @@ export async function removeExpiredMetadata(db: Db, days: number, batch: number)
     );
     if (doomed.length === 0) return 0;
     const ids = doomed.map((row) => row.id);
-    await tx.query('DELETE FROM attempts WHERE message_id = ANY($1::uuid[])', [ids]);
-    await tx.query('DELETE FROM messages WHERE id = ANY($1::uuid[])', [ids]);
+    await tx.query(`DELETE FROM ${table.attempts} WHERE message_id = ANY($1::uuid[])`, [ids]);
+    await tx.query(`DELETE FROM ${table.messages} WHERE id = ANY($1::uuid[])`, [ids]);
     return ids.length;
   });
 }

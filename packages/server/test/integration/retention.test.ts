@@ -4,6 +4,7 @@ import pino from 'pino';
 import { RetentionJob } from '../../src/retention/job.js';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
 import type { Api } from '../helpers/http.js';
+import { insertInboundEndpoint, insertInboundMessage } from '../helpers/inbound-fixtures.js';
 import { Receiver, status } from '../helpers/receiver.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
@@ -171,6 +172,51 @@ for (const kind of storeKinds()) {
       assert.ok(await row(keptPayload), 'a message whose payload is still retained keeps its metadata');
       const again = await send(api, endpoint.id, payload, { idempotency_key: 'ancient' });
       assert.notEqual(again, old, 'the idempotency key is free again');
+    });
+
+    it('applies to inbound messages too: payloads after the default days, old metadata later', async () => {
+      const db = server.store.db;
+      const inbound = await insertInboundEndpoint(db, server.projectId);
+      const day = 24 * 3600 * 1000;
+      const fresh = await insertInboundMessage(db, server.projectId, inbound, {
+        createdAt: new Date(Date.now() - day),
+      });
+      const stale = await insertInboundMessage(db, server.projectId, inbound, {
+        createdAt: new Date(Date.now() - 31 * day),
+      });
+      const ancient = await insertInboundMessage(db, server.projectId, inbound, {
+        createdAt: new Date(Date.now() - 95 * day),
+      });
+      const waiting = await insertInboundMessage(db, server.projectId, inbound, {
+        status: 'pending_retry',
+        createdAt: new Date(Date.now() - 95 * day),
+      });
+      const inboundRow = async (id: string) =>
+        (
+          await db.query<{ has_payload: boolean; payload_expires_at: Date | null }>(
+            'SELECT payload IS NOT NULL AS has_payload, payload_expires_at FROM inbound_messages WHERE id = $1',
+            [id],
+          )
+        )[0];
+      // The server's own job runs every 100 ms; wait for it rather than racing it.
+      await until(
+        () => inboundRow(ancient),
+        (r) => r === undefined,
+        'inbound metadata removal',
+      );
+      await until(
+        () => inboundRow(stale),
+        (r) => r?.has_payload === false,
+        'inbound payload removal',
+      );
+      const kept = await inboundRow(fresh);
+      assert.equal(kept?.has_payload, true, 'a payload inside its retention stays');
+      assert.ok(kept?.payload_expires_at, 'its expiry is stamped');
+      assert.equal(
+        (await inboundRow(waiting))?.has_payload,
+        true,
+        'a message still retrying is never touched',
+      );
     });
 
     it('stops cleanly', async () => {
