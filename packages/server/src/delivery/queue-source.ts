@@ -1,6 +1,5 @@
 import type { SecretBox } from '../lib/secret-box.js';
 import type { Queryable } from '../store/db.js';
-import { MESSAGES_CHANNEL } from './channels.js';
 
 /** What a worker needs to know about an endpoint to deliver to it. */
 export interface EndpointTarget {
@@ -111,4 +110,3 @@ export const INBOUND: QueueSource = {
     ),
 };
 
-export { MESSAGES_CHANNEL };
