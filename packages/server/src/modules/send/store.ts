@@ -39,12 +39,11 @@ export async function insertMessages(
     `INSERT INTO messages (id, project_id, endpoint_id, mode, status, held, payload, size_bytes, payload_sha256,
                            headers, idempotency_key, retention_hours, next_attempt_at)
      SELECT r.id::uuid, e.project_id, e.id, r.mode, 'queued', e.paused, convert_to(r.payload, 'UTF8'),
-            octet_length(convert_to(r.payload, 'UTF8')), r.payload_sha256, r.headers::jsonb, r.idempotency_key,
-            r.retention_hours::int, now()
+            r.size_bytes::int, r.payload_sha256, r.headers::jsonb, r.idempotency_key, r.retention_hours::int, now()
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[]) WITH ORDINALITY
+                   $9::text[], $10::text[]) WITH ORDINALITY
             AS r(id, project_id, endpoint_id, mode, payload, payload_sha256, headers, idempotency_key,
-                 retention_hours, position)
+                 retention_hours, size_bytes, position)
        JOIN endpoints e ON e.id = r.endpoint_id AND e.project_id = r.project_id::uuid AND e.deleted_at IS NULL
       ORDER BY r.position
      ON CONFLICT (project_id, endpoint_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -59,6 +58,7 @@ export async function insertMessages(
       column((m) => JSON.stringify(m.headers)),
       column((m) => m.idempotencyKey),
       column((m) => (m.retentionHours === null ? null : String(m.retentionHours))),
+      column((m) => String(m.sizeBytes)),
     ],
     { name: 'send_insert_messages' },
   );
