@@ -32,6 +32,7 @@ import pg from 'pg';
 import { Pool, request } from 'undici';
 import { type PgSample, PgStats, pgBetween } from './pg-stats.js';
 import { closedLoop, type LoadResult, now, openLoop, percentiles, type RequestSpec } from './load.js';
+import { sendBody } from './send-body.js';
 import {
   type CpuSample,
   cpuBetween,
@@ -204,29 +205,6 @@ async function api<T>(
   const text = await response.body.text();
   if (response.statusCode >= 300) throw new Error(`${method} ${path}: HTTP ${response.statusCode} ${text}`);
   return JSON.parse(text) as T;
-}
-
-/** A send body of about 500 bytes, shaped like a real event. */
-function sendBody(endpointId: string): string {
-  const body = {
-    endpoint_id: endpointId,
-    payload: {
-      type: 'invoice.paid',
-      id: 'evt_0123456789abcdef',
-      created: 1_767_225_600,
-      data: {
-        invoice: 'in_0123456789abcdef',
-        customer: 'cus_0123456789abcdef',
-        amount_due: 4200,
-        currency: 'eur',
-        lines: [{ description: 'Pro plan (monthly)', amount: 4200, quantity: 1 }],
-        note: '',
-      },
-    },
-  };
-  const size = JSON.stringify(body).length;
-  body.payload.data.note = 'x'.repeat(Math.max(0, 500 - size));
-  return JSON.stringify(body);
 }
 
 const rate = (count: number, ms: number) => (ms > 0 ? Math.round((count / ms) * 1000) : 0);

@@ -23,7 +23,8 @@ export function installJsonBody(app: FastifyInstance): void {
     },
   );
   // Routes with a body schema whose fields are all optional accept a missing body as `{}`.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
+    done();
   });
 }

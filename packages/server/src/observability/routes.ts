@@ -13,10 +13,11 @@ const SEND_ROUTE = '/v1/webhooks/send';
  */
 export function installHttpMetrics(app: FastifyInstance, services: Services): void {
   const { telemetry } = services;
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     telemetry.recordHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     if (route === SEND_ROUTE && request.method === 'POST') telemetry.recordSend(reply.statusCode === 202);
+    done();
   });
 }
 

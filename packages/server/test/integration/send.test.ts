@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sha256Hex } from '../../src/lib/crypto.js';
+import { newUuid } from '../../src/lib/ids.js';
+import { insertMessages } from '../../src/modules/send/store.js';
 import { createEndpoint, send } from '../helpers/delivery.js';
 import { call, type Api, client } from '../helpers/http.js';
 import { securitySuite } from '../helpers/security.js';
@@ -34,6 +37,60 @@ for (const kind of storeKinds()) {
       );
       assert.equal(Buffer.from(rows[0]!.payload).toString('utf8'), '{"hello":"world"}');
       assert.equal(rows[0]!.mode, 'live');
+    });
+
+    it('stores concurrent payloads byte for byte, multi-byte characters included', async () => {
+      const payloads = Array.from({ length: 24 }, (_, i) => ({
+        i,
+        text: ['émoji 😀', '中文字符', 'mixed ü\u0000\\"quotes"', 'plain'][i % 4]!.repeat(i + 1),
+        nested: { list: [i, 'ä'.repeat(i)] },
+      }));
+      const ids = await Promise.all(payloads.map((payload) => send(api, endpointId, payload)));
+      const rows = await server.store.db.query<{ id: string; payload: Uint8Array; size_bytes: number }>(
+        'SELECT id, payload, size_bytes FROM messages WHERE id = ANY($1::uuid[])',
+        [ids],
+      );
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      payloads.forEach((payload, i) => {
+        const row = byId.get(ids[i]!);
+        assert.ok(row, `message ${i} stored`);
+        const expected = JSON.stringify(payload);
+        assert.equal(Buffer.from(row.payload).toString('utf8'), expected, `payload ${i}`);
+        assert.equal(row.size_bytes, Buffer.byteLength(expected), `size of payload ${i}`);
+      });
+    });
+
+    it('cuts each payload of one batched INSERT at its own byte offsets', async () => {
+      const endpointRows = await server.store.db.query<{ project_id: string }>(
+        'SELECT project_id FROM endpoints WHERE id = $1',
+        [endpointId],
+      );
+      const projectId = endpointRows[0]!.project_id;
+      const texts = ['ü😀', 'plain', '中文', '', 'x\\"y'];
+      const messages = texts.map((text) => {
+        const payload = JSON.stringify({ text });
+        return {
+          id: newUuid(),
+          projectId,
+          endpointId,
+          mode: 'live' as const,
+          payload,
+          sizeBytes: Buffer.byteLength(payload),
+          payloadSha256: sha256Hex(payload),
+          headers: {},
+          idempotencyKey: null,
+          retentionHours: null,
+        };
+      });
+      const inserted = await insertMessages(server.store.db, messages);
+      assert.equal(inserted.length, messages.length);
+      for (const message of messages) {
+        const [row] = await server.store.db.query<{ payload: Uint8Array }>(
+          'SELECT payload FROM messages WHERE id = $1',
+          [message.id],
+        );
+        assert.equal(Buffer.from(row!.payload).toString('utf8'), message.payload);
+      }
     });
 
     it('tags messages with the mode of the key that sent them', async () => {

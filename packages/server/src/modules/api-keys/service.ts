@@ -32,11 +32,10 @@ export function keyMode(key: string): KeyMode {
 }
 
 export class ApiKeyService {
-  private readonly cache = new KeyCache();
-
   constructor(
     private readonly db: Db,
     private readonly config: Pick<Config, 'maxApiKeysPerProject' | 'lastUsedFlushMs'>,
+    private readonly cache = new KeyCache(),
   ) {}
 
   /** Starts applying key deletions made by other processes. */
@@ -53,15 +52,18 @@ export class ApiKeyService {
   async authenticate(presented: string): Promise<AuthenticatedKey | null> {
     if (!KEY_PATTERN.test(presented)) return null;
     const hash = sha256Hex(presented);
-    const row = this.cache.get(hash) ?? (await store.findActiveKeyByHash(this.db, hash));
+    const cached = this.cache.get(hash);
+    const row = cached ?? (await store.findActiveKeyByHash(this.db, hash));
     if (!row) return null;
-    const staleBefore = new Date(Date.now() - this.config.lastUsedFlushMs);
-    if (!row.last_used_at || row.last_used_at < staleBefore) {
+    const staleBeforeMs = Date.now() - this.config.lastUsedFlushMs;
+    if (!row.last_used_at || row.last_used_at.getTime() < staleBeforeMs) {
       // Fire and forget: recording use must never slow down or fail the request.
-      store.touchKey(this.db, row.id, staleBefore).catch(() => {});
+      store.touchKey(this.db, row.id, new Date(staleBeforeMs)).catch(() => {});
       row.last_used_at = new Date();
     }
-    this.cache.set(hash, row);
+    // Only a row read from the store starts a cache entry: refreshing the TTL on every hit would let a
+    // hot key outlive a missed revocation notice indefinitely.
+    if (!cached) this.cache.set(hash, row);
     return { keyId: row.id, projectId: row.project_id, mode: row.mode };
   }
 

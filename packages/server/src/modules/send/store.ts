@@ -24,7 +24,12 @@ export interface ExistingMessage {
  * Inserts a batch of messages in one statement: each row reads its live endpoint (a row whose endpoint
  * is not a live endpoint of its project is skipped) and is held when the endpoint is paused; a row whose
  * idempotency key is taken (also by an earlier row of the same batch) is skipped. Returns the rows
- * inserted. Payloads are JSON text, so every column travels as a text array on both stores.
+ * inserted.
+ *
+ * The payloads travel as one binary parameter (their UTF-8 bytes end to end, cut by offset and length in
+ * SQL): as elements of a text array each payload was escaped by the driver and unescaped by PostgreSQL,
+ * which cost more than the rest of the statement's encoding. The short columns travel as text arrays,
+ * which both stores accept alike.
  *
  * No lock is taken on the endpoint rows: shared row locks from every send on one hot endpoint would
  * serialise on MultiXact bookkeeping. A send racing a pause or delete is caught by the worker instead
@@ -35,14 +40,22 @@ export async function insertMessages(
   messages: NewMessage[],
 ): Promise<Array<{ id: string; held: boolean }>> {
   const column = <T>(pick: (m: NewMessage) => T) => messages.map(pick);
+  const offsets: string[] = [];
+  let offset = 1;
+  for (const message of messages) {
+    offsets.push(String(offset));
+    offset += message.sizeBytes;
+  }
+  const payloads = Buffer.from(column((m) => m.payload).join(''), 'utf8');
   return db.query<{ id: string; held: boolean }>(
     `INSERT INTO messages (id, project_id, endpoint_id, mode, status, held, payload, size_bytes, payload_sha256,
                            headers, idempotency_key, retention_hours, next_attempt_at)
-     SELECT r.id::uuid, e.project_id, e.id, r.mode, 'queued', e.paused, convert_to(r.payload, 'UTF8'),
+     SELECT r.id::uuid, e.project_id, e.id, r.mode, 'queued', e.paused,
+            substring($11::bytea FROM r.payload_offset::int FOR r.size_bytes::int),
             r.size_bytes::int, r.payload_sha256, r.headers::jsonb, r.idempotency_key, r.retention_hours::int, now()
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                    $9::text[], $10::text[]) WITH ORDINALITY
-            AS r(id, project_id, endpoint_id, mode, payload, payload_sha256, headers, idempotency_key,
+            AS r(id, project_id, endpoint_id, mode, payload_offset, payload_sha256, headers, idempotency_key,
                  retention_hours, size_bytes, position)
        JOIN endpoints e ON e.id = r.endpoint_id AND e.project_id = r.project_id::uuid AND e.deleted_at IS NULL
       ORDER BY r.position
@@ -53,14 +66,15 @@ export async function insertMessages(
       column((m) => m.projectId),
       column((m) => m.endpointId),
       column((m) => m.mode),
-      column((m) => m.payload),
+      offsets,
       column((m) => m.payloadSha256),
       column((m) => JSON.stringify(m.headers)),
       column((m) => m.idempotencyKey),
       column((m) => (m.retentionHours === null ? null : String(m.retentionHours))),
       column((m) => String(m.sizeBytes)),
+      payloads,
     ],
-    { name: 'send_insert_messages' },
+    { name: 'send_insert_messages_v2' },
   );
 }
 
