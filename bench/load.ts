@@ -42,6 +42,28 @@ async function once(pool: Pool, spec: RequestSpec, startedAt: number, okStatus: 
   return sample;
 }
 
+/** Several runs of one kind as one: counts and wall time added, latencies pooled. */
+export function combineResults(results: LoadResult[]): LoadResult {
+  const samples = results.flatMap((r) => r.samples);
+  const statuses = new Map<string, number>();
+  for (const r of results)
+    for (const [status, count] of Object.entries(r.statuses))
+      statuses.set(status, (statuses.get(status) ?? 0) + count);
+  const combined = summarise(
+    samples,
+    [],
+    statuses,
+    results.reduce((sum, r) => sum + r.wallMs, 0),
+  );
+  const errors = results.reduce((sum, r) => sum + r.errors, 0);
+  return {
+    ...combined,
+    requests: combined.ok + errors,
+    errors,
+    firstError: results.find((r) => r.firstError)?.firstError ?? null,
+  };
+}
+
 function summarise(samples: Sample[], errors: string[], statuses: Map<string, number>, wallMs: number) {
   const ok = samples.length;
   return {

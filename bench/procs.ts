@@ -207,6 +207,20 @@ export function cpuBetween(a: CpuSample, b: CpuSample): Record<string, number> {
   return out;
 }
 
+/** cpuBetween results of several windows as one, weighted by each window's wall time. */
+export function averageCores(
+  windows: Array<{ cores: Record<string, number>; wallMs: number }>,
+): Record<string, number> {
+  const totalMs = windows.reduce((sum, w) => sum + w.wallMs, 0);
+  const out: Record<string, number> = {};
+  for (const { cores, wallMs } of windows) {
+    for (const [name, value] of Object.entries(cores))
+      out[name] = (out[name] ?? 0) + (value * wallMs) / totalMs;
+  }
+  for (const name of Object.keys(out)) out[name] = round2(out[name]!);
+  return out;
+}
+
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
