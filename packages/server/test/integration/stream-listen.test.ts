@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { sha256Hex } from '../../src/lib/crypto.js';
+import { newUuid } from '../../src/lib/ids.js';
+import { insertInboundMessage } from '../../src/modules/inbound/ingest-store.js';
 import type { Api } from '../helpers/http.js';
 import { createInbound, ingest, messageRow } from '../helpers/inbound.js';
 import { TestListener } from '../helpers/listener.js';
@@ -208,6 +211,54 @@ for (const kind of storeKinds()) {
         [newId],
       );
       assert.equal(answered.body.data[0].body_encoding, 'base64');
+    });
+
+    it('long-poll lists a message committed late below the cursor, and a replayed one, exactly once more', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const path = `/v1/inbound-endpoints/${endpoint.id}/listen`;
+      // The race: an ingest takes its UUIDv7 id, and commits only after a later ingest was polled.
+      const lateId = newUuid();
+      const early = (await ingest(endpoint.ingest_url, { body: 'early' })).body.data.message_id;
+      const first = await api('GET', path);
+      assert.deepEqual(
+        first.body.data.map((m: any) => m.message_id),
+        [early],
+      );
+      const cursor = first.body.meta.next_cursor;
+      assert.equal(cursor, early);
+      assert.ok(lateId < cursor, 'the late id sorts before the cursor');
+      const inserted = await insertInboundMessage(server.store.db, {
+        id: lateId,
+        endpointId: endpoint.id,
+        payload: Buffer.from('late'),
+        payloadSha256: sha256Hex('late'),
+        contentType: 'text/plain',
+        headers: {},
+        sourceIp: null,
+        idempotencyKey: null,
+      });
+      assert.ok(inserted);
+      const next = (await ingest(endpoint.ingest_url, { body: 'next' })).body.data.message_id;
+
+      const second = await api('GET', `${path}?after=${cursor}`);
+      assert.deepEqual(
+        second.body.data.map((m: any) => m.message_id),
+        [lateId, next],
+        'the late message is not skipped',
+      );
+      assert.equal(second.body.meta.next_cursor, next);
+      const third = await api('GET', `${path}?after=${next}`);
+      assert.deepEqual(third.body.data, [], 'and not listed again');
+
+      // A replay puts an already polled message back in front of the poller, below its cursor.
+      const replayed = await api('POST', `/v1/inbound-messages/${early}/replay`);
+      assert.equal(replayed.status, 202, replayed.text);
+      const fourth = await api('GET', `${path}?after=${next}`);
+      assert.deepEqual(
+        fourth.body.data.map((m: any) => m.message_id),
+        [early],
+      );
+      assert.equal(fourth.body.meta.next_cursor, next, 'a page below the cursor does not move it back');
     });
 
     it('long-poll refuses forward endpoints (400) and bad cursors (400)', async () => {

@@ -8,7 +8,7 @@ import type { Services } from '../../services.js';
 import { cliEndpoint } from './endpoint.js';
 import { webhookFrame } from './frames.js';
 import type { StreamHub } from './hub.js';
-import { loadAfter } from './store.js';
+import { loadPollPage, markHandedOver } from './store.js';
 
 export const LISTEN_PAGE = 50;
 
@@ -24,7 +24,8 @@ const ListenMessage = Type.Object({
 
 /**
  * The hb CLI's polling fallback: the endpoint's messages after the `after` cursor (a message id), oldest
- * first, up to 50. With nothing new it holds the request until a message arrives or `holdMs` passes.
+ * first, up to 50, plus any never handed over below it (see loadPollPage). With nothing new it holds the
+ * request until a message arrives or `holdMs` passes.
  */
 export function listenPollRoutes(
   services: Services,
@@ -58,16 +59,22 @@ export function listenPollRoutes(
         if (after !== undefined && !isUuid(after))
           throw new AppError('INVALID_REQUEST', 'after must be a message id');
         const cursor = after?.toLowerCase() ?? null;
-        const read = () => loadAfter(services.db, endpoint.id, cursor, LISTEN_PAGE + 1);
+        const read = () => loadPollPage(services.db, endpoint.id, cursor, LISTEN_PAGE + 1);
         let rows = await read();
         if (rows.length === 0 && holdMs > 0) {
           await waitForMessage(hub, endpoint.id, holdMs, request.raw);
           rows = await read();
         }
         const page = rows.slice(0, LISTEN_PAGE);
+        await markHandedOver(
+          services.db,
+          page.map((message) => message.id),
+        );
+        // A page of late messages only (all below the cursor) must not move the cursor back.
+        const last = page.at(-1)?.id ?? null;
         const meta = {
           request_id: request.id,
-          next_cursor: page.at(-1)?.id ?? null,
+          next_cursor: last !== null && cursor !== null && cursor > last ? cursor : last,
           has_more: rows.length > LISTEN_PAGE,
         };
         const data = page.map((message) => webhookFrame(message, false)).join(',');

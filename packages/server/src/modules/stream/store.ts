@@ -41,8 +41,14 @@ export function loadNotHandedOver(
   );
 }
 
-/** Every message of the endpoint after `afterId` (the polling cursor), oldest first. */
-export function loadAfter(
+/**
+ * A page for the polling cursor, oldest first: the endpoint's messages after `afterId`, and also those at
+ * or before it that were never handed over. UUIDv7 ids are taken before the insert commits, so a message
+ * from a slower ingest (or another process) can become visible with an id below a cursor already given
+ * out; a replayed message also sits below it. Pages are marked handed over (markHandedOver), so such a
+ * message is listed once more and no more.
+ */
+export function loadPollPage(
   db: Queryable,
   endpointId: string,
   afterId: string | null,
@@ -50,9 +56,19 @@ export function loadAfter(
 ): Promise<StreamMessage[]> {
   return db.query<StreamMessage>(
     `SELECT ${COLUMNS} FROM inbound_messages
-      WHERE inbound_endpoint_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid)
+      WHERE inbound_endpoint_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid OR handed_over_at IS NULL)
       ORDER BY id LIMIT $3`,
     [endpointId, afterId, limit],
+  );
+}
+
+/** Messages a poll returned: a later poll no longer lists them below its cursor, nor a socket's backlog. */
+export async function markHandedOver(db: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query(
+    `UPDATE inbound_messages SET handed_over_at = now()
+      WHERE id = ANY($1::uuid[]) AND handed_over_at IS NULL`,
+    [ids],
   );
 }
 
