@@ -233,6 +233,7 @@ for (const kind of storeKinds()) {
         '/v1/inbound-endpoints/{id}/signing-keys/{key_id}',
         '/v1/inbound-endpoints/{id}/listen',
         '/v1/webhooks/receive/{id}/{token}',
+        '/v1/listen',
       ]) {
         assert.ok(doc.paths[path], `${path} is documented`);
       }

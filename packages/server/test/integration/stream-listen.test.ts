@@ -261,6 +261,14 @@ for (const kind of storeKinds()) {
       assert.equal(fourth.body.meta.next_cursor, next, 'a page below the cursor does not move it back');
     });
 
+    it('answers a plain GET (no Upgrade) with 400 INVALID_REQUEST saying what is missing', async () => {
+      const cli = await createInbound(api, { mode: 'cli' });
+      const plain = await api('GET', `/v1/listen?endpoint_id=${cli.id}`);
+      assert.equal(plain.status, 400, plain.text);
+      assert.equal(plain.body.error.code, 'INVALID_REQUEST');
+      assert.match(plain.body.error.message, /Upgrade: websocket/);
+    });
+
     it('long-poll refuses forward endpoints (400) and bad cursors (400)', async () => {
       const forward = await createInbound(api, { url: 'https://93.184.215.14/y' });
       const refused = await api('GET', `/v1/inbound-endpoints/${forward.id}/listen`);

@@ -1,7 +1,10 @@
 import websocket from '@fastify/websocket';
+import { Type } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { projectIdOf } from '../../http/auth.js';
+import { COMMON_ERRORS } from '../../http/envelope.js';
+import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import type { Db } from '../../store/db.js';
@@ -31,22 +34,43 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
   return async (app) => {
     await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME_BYTES } });
     for (const path of ['/v1/listen', '/v1/listen/v1/listen']) {
-      app.get<{ Querystring: { endpoint_id?: string } }>(
-        path,
-        {
-          websocket: true,
-          preHandler: async (request) => {
-            const projectId = projectIdOf(request);
-            const endpoint = await cliEndpoint(services, projectId, request.query.endpoint_id);
-            scopes.set(request, { projectId, endpointId: endpoint.id });
-          },
+      app.route<{ Querystring: { endpoint_id?: string } }>({
+        method: 'GET',
+        url: path,
+        schema: {
+          // The second path only exists for the hb CLI's URL building; document the first.
+          hide: path !== '/v1/listen',
+          tags: ['Inbound endpoints'],
+          summary: "Stream a cli-mode endpoint's messages over a WebSocket (the hb CLI listener)",
+          description:
+            'A GET with `Upgrade: websocket`. After 101 Switching Protocols the server sends the messages ' +
+            'not yet handed over, oldest first, then live ones, as `{"type":"webhook",…}` text frames, and ' +
+            '`{"type":"ping"}` periodically; the client answers each webhook with ' +
+            '`{"type":"delivery_result","message_id","status","latency_ms"}`. A refusal (key, endpoint) is ' +
+            'a plain HTTP error before the upgrade.',
+          querystring: Type.Object({
+            endpoint_id: Type.Optional(Type.String({ description: 'cli-mode inbound endpoint id' })),
+          }),
+          response: { ...COMMON_ERRORS, 404: Type.Ref('ErrorEnvelope') },
         },
-        (socket, request) => {
+        preHandler: async (request) => {
+          const projectId = projectIdOf(request);
+          const endpoint = await cliEndpoint(services, projectId, request.query.endpoint_id);
+          scopes.set(request, { projectId, endpointId: endpoint.id });
+        },
+        // A GET that does not ask for the upgrade: say what is missing.
+        handler: async () => {
+          throw new AppError(
+            'INVALID_REQUEST',
+            'This endpoint is a WebSocket: send the GET with Upgrade: websocket',
+          );
+        },
+        wsHandler: (socket, request) => {
           const scope = scopes.get(request)!;
           const log = request.log.child({ inbound_endpoint_id: scope.endpointId });
           void new ListenSession(socket, scope, services.db, hub, log).start(pingMs);
         },
-      );
+      });
     }
   };
 }
