@@ -4,9 +4,11 @@
  * Starts `hookbridge start` (API + worker) as a child process on a fresh PostgreSQL schema (or, with
  * BENCH_STORE=embedded, on a throw-away embedded store), creates a cli-mode inbound endpoint, connects a
  * WebSocket listener the way the hb CLI does, then measures:
- *   1. ingest throughput: N POSTs of a 1 KB JSON body from C concurrent clients (ingests/s), and
+ *   1. ingest throughput: N POSTs of a 1 KB JSON body from C concurrent clients (ingests/s),
  *   2. ingest→listener latency at a fixed offered rate: from the start of each POST to the frame's
- *      arrival at the listener (p50/p99).
+ *      arrival at the listener (p50/p99), and
+ *   3. ingest throughput to a forward-mode endpoint (N POSTs, C clients) whose target is a local HTTP
+ *      server answering 200: the same process forwards them meanwhile (forwarded by the end is reported).
  *
  * Options (environment): BENCH_N (5000), BENCH_C (32), BENCH_RATE (200 per s), BENCH_DURATION (10 s),
  * BENCH_STORE (postgres | embedded), DATABASE_URL (postgres://postgres@127.0.0.1:5432/test).
@@ -14,6 +16,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,6 +49,8 @@ async function startServer(): Promise<{ child: ChildProcess; url: string; cleanu
     HOOKBRIDGE_BOOTSTRAP_API_KEY: apiKey,
     HOOKBRIDGE_MASTER_KEY: 'cd'.repeat(32),
     HOOKBRIDGE_LOG_LEVEL: 'warn',
+    // Phase 3 forwards to a receiver on loopback.
+    HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
   };
   let cleanup = async () => {};
   if (STORE === 'embedded') {
@@ -153,6 +159,48 @@ async function main() {
     const lost = latencies.filter(Number.isNaN).length;
     socket.close();
 
+    // 3. Forward mode: the same closed loop, to an endpoint whose messages the worker forwards meanwhile.
+    let forwarded = 0;
+    const receiver = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        forwarded++;
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiverPort = (receiver.address() as AddressInfo).port;
+    const forwardCreated = await pool.request({
+      path: '/v1/inbound-endpoints',
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `http://127.0.0.1:${receiverPort}/hook`, name: 'bench forward' }),
+    });
+    const forwardEndpoint = ((await forwardCreated.body.json()) as any).data;
+    const forwardPath = new URL(forwardEndpoint.ingest_url).pathname;
+    const postForward = async () => {
+      const response = await pool.request({
+        path: forwardPath,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      await response.body.dump();
+      if (response.statusCode !== 202) throw new Error(`forward ingest answered ${response.statusCode}`);
+    };
+    for (let i = 0; i < 200; i++) await postForward();
+    let nextForward = 0;
+    const forwardStarted = performance.now();
+    const forwardedBefore = forwarded;
+    await Promise.all(
+      Array.from({ length: C }, async () => {
+        while (nextForward++ < N) await postForward();
+      }),
+    );
+    const forwardSeconds = (performance.now() - forwardStarted) / 1000;
+    const forwardedDuring = forwarded - forwardedBefore;
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+
     const result = {
       store: STORE,
       cpus: cpus().length,
@@ -169,6 +217,12 @@ async function main() {
             ?.toFixed(1),
         ),
         not_received: lost,
+      },
+      forward_ingest: {
+        n: N,
+        concurrency: C,
+        per_second: Math.round(N / forwardSeconds),
+        forwarded_meanwhile_per_second: Math.round(forwardedDuring / forwardSeconds),
       },
     };
     console.log(JSON.stringify(result, null, 2));

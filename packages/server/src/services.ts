@@ -76,6 +76,6 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
     inboundMessageOps: new InboundMessageOperations(db, config),
     inboundMetrics: new InboundMetricsService(db),
     inbound: new InboundEndpointService(db, secretBox, config),
-    ingest: new IngestService(db, secretBox),
+    ingest: new IngestService(db, secretBox, wake),
   };
 }

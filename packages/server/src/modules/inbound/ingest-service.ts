@@ -50,6 +50,8 @@ export class IngestService {
   constructor(
     private readonly db: Db,
     private readonly secretBox: SecretBox,
+    /** Wakes the delivery workers after a forward-mode message commits (coalesced across requests). */
+    private readonly wake: { poke(): void },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -105,7 +107,10 @@ export class IngestService {
       sourceIp: request.ip || null,
       idempotencyKey,
     });
-    if (inserted) return this.accepted(target, inserted.id, false);
+    if (inserted) {
+      if (inserted.mode === 'forward') this.wake.poke();
+      return this.accepted(target, inserted.id, false);
+    }
     // A concurrent request with the same key won the insert; or the endpoint was deleted meanwhile.
     const winner = idempotencyKey
       ? await store.findByIdempotencyKey(this.db, target.id, idempotencyKey)

@@ -1,4 +1,3 @@
-import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
 import type { Queryable } from '../../store/db.js';
 import { INBOUND_CHANNEL } from '../stream/channel.js';
 import type { InboundEndpointRow } from './endpoint-store.js';
@@ -52,16 +51,17 @@ export interface NewInboundMessage {
 }
 
 /**
- * One statement: inserts the message for a live endpoint and queues the NOTIFY that PostgreSQL sends on
- * commit — to the delivery workers for forward mode (due now), to the stream hubs for cli mode (never due
- * for a worker: next_attempt_at stays NULL). Returns null when the idempotency key is already taken or the
- * endpoint was deleted meanwhile.
+ * One statement: inserts the message for a live endpoint; for cli mode it also queues the NOTIFY that
+ * PostgreSQL sends the stream hubs on commit (never due for a worker: next_attempt_at stays NULL). Forward
+ * mode is due now: the caller wakes the workers after the commit, through the coalesced WakeNotifier (a
+ * NOTIFY in every ingest's transaction serialised those commits). Returns null when the idempotency key is
+ * already taken or the endpoint was deleted meanwhile.
  */
 export async function insertInboundMessage(
   db: Queryable,
   message: NewInboundMessage,
-): Promise<{ id: string } | null> {
-  const rows = await db.query<{ id: string }>(
+): Promise<{ id: string; mode: 'forward' | 'cli' } | null> {
+  const rows = await db.query<{ id: string; mode: 'forward' | 'cli' }>(
     `WITH inserted AS (
        INSERT INTO inbound_messages (id, project_id, inbound_endpoint_id, status, payload, content_type, size_bytes,
                                     payload_sha256, headers, source_ip, idempotency_key, next_attempt_at)
@@ -72,9 +72,8 @@ export async function insertInboundMessage(
        ON CONFLICT (inbound_endpoint_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, inbound_endpoint_id
      )
-     SELECT i.id::text AS id,
-            CASE WHEN e.mode = 'cli' THEN pg_notify($10, e.id::text || ' ' || i.id::text)
-                 ELSE pg_notify($11, '') END AS notified
+     SELECT i.id::text AS id, e.mode,
+            CASE WHEN e.mode = 'cli' THEN pg_notify($10, e.id::text || ' ' || i.id::text) END AS notified
        FROM inserted i JOIN inbound_endpoints e ON e.id = i.inbound_endpoint_id`,
     [
       message.id,
@@ -87,7 +86,6 @@ export async function insertInboundMessage(
       message.sourceIp,
       message.idempotencyKey,
       INBOUND_CHANNEL,
-      MESSAGES_CHANNEL,
     ],
   );
   return rows[0] ?? null;
