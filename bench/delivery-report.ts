@@ -61,7 +61,7 @@ export function printTable(resultsDir: string, r: any): void {
   row(
     'send acceptance (worker delivering)',
     `${r.send.perSecond} accepted/s`,
-    `same process delivers too; ${r.send.ok} ok, ${r.send.errors} errors; ${lat(r.send.latencyMs)}`,
+    `${r.options.roles === 'split' ? 'a worker process delivers' : 'the same process delivers'} meanwhile; ${r.send.ok} ok, ${r.send.errors} errors; ${lat(r.send.latencyMs)}`,
   );
   row(
     '  ÷ bare Fastify (baseline a)',
