@@ -136,6 +136,17 @@ for (const kind of storeKinds()) {
       );
     });
 
+    it('records a response whose body and headers hold NUL characters (stored as U+FFFD)', async () => {
+      const target = nextPath();
+      receiver.respond(target, status(200, { 'x-odd': 'a\\u0000b' }, 'ok\u0000done'));
+      const endpoint = await createEndpoint(api, receiver.url + target);
+      const id = await send(api, endpoint.id, { nul: true });
+      await waitForMessage(api, id, hasStatus('succeeded'));
+      const [attempt] = await attemptsOf(api, id);
+      assert.equal(attempt.response_body, 'ok\uFFFDdone');
+      assert.equal(attempt.response_headers['x-odd'], 'a\\u0000b', 'a backslash sequence stays as sent');
+    });
+
     it('gives up after the last slow attempt and puts the message in the DLQ state', async () => {
       const target = nextPath();
       receiver.respond(target, status(500), status(500), status(500), status(500));
