@@ -328,6 +328,9 @@ async function main(): Promise<void> {
   const body = sendBody(endpointId);
   const send = sendSpec(apiKey, body);
   const phaseMs = options.phaseTimeoutMs;
+  /** `count` requests of one kind at concurrency C, bounded by the phase timeout. */
+  const load = (pool: Pool, spec: RequestSpec, count: number, okStatus: number) =>
+    closedLoop({ pool, count, concurrency: options.c, maxMs: phaseMs, request: () => spec, okStatus });
   const warmup = Math.min(2000, Math.max(100, Math.round(options.n / 10)));
 
   // 1a. Bare Fastify baseline.
@@ -339,23 +342,9 @@ async function main(): Promise<void> {
   });
   cleanups.push({ name: 'bare pool', run: () => barePool.destroy() });
   const bareSpec = { ...send, headers: { 'content-type': 'application/json' } };
-  await closedLoop({
-    pool: barePool,
-    count: warmup * 2,
-    concurrency: options.c,
-    maxMs: phaseMs,
-    request: () => bareSpec,
-    okStatus: 202,
-  });
+  await load(barePool, bareSpec, warmup * 2, 202);
   let cpu0 = sampleCpu(pids());
-  const bareResult = await closedLoop({
-    pool: barePool,
-    count: options.n,
-    concurrency: options.c,
-    maxMs: phaseMs,
-    request: () => bareSpec,
-    okStatus: 202,
-  });
+  const bareResult = await load(barePool, bareSpec, options.n, 202);
   const bareCpu = cpuOf(cpu0, sampleCpu(pids()));
 
   // 1b. Raw undici POSTs to the receiver.
@@ -368,23 +357,9 @@ async function main(): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body,
   };
-  await closedLoop({
-    pool: rawPool,
-    count: warmup * 2,
-    concurrency: options.c,
-    maxMs: phaseMs,
-    request: () => rawSpec,
-    okStatus: 200,
-  });
+  await load(rawPool, rawSpec, warmup * 2, 200);
   cpu0 = sampleCpu(pids());
-  const rawResult = await closedLoop({
-    pool: rawPool,
-    count: options.n,
-    concurrency: options.c,
-    maxMs: phaseMs,
-    request: () => rawSpec,
-    okStatus: 200,
-  });
+  const rawResult = await load(rawPool, rawSpec, options.n, 200);
   const rawCpu = cpuOf(cpu0, sampleCpu(pids()));
   partial.baselines = {
     bareFastify: { ...brief(bareResult), cpuCores: bareCpu },
@@ -393,27 +368,13 @@ async function main(): Promise<void> {
 
   // 2. Send acceptance, with the worker delivering as it goes (the all-in-one server under load).
   log(`phase 2: warm-up (${warmup} sends)`);
-  await closedLoop({
-    pool: hb,
-    count: warmup,
-    concurrency: options.c,
-    maxMs: phaseMs,
-    request: () => send,
-    okStatus: 202,
-  });
+  await load(hb, send, warmup, 202);
   await waitDelivered(receiver, warmup, phaseMs);
   await receiver.ask('reset');
   log(`phase 2: ${options.n} sends at concurrency ${options.c}`);
   let pg0: PgSample = await stats.sample();
   cpu0 = sampleCpu(pids());
-  const sendResult = await closedLoop({
-    pool: hb,
-    count: options.n,
-    concurrency: options.c,
-    maxMs: phaseMs,
-    request: () => send,
-    okStatus: 202,
-  });
+  const sendResult = await load(hb, send, options.n, 202);
   const sendCpu = cpuOf(cpu0, sampleCpu(pids()));
   partial.send = { ...brief(sendResult), cpuCores: sendCpu };
   const atSendEnd = await receiver.ask<ReceiverStats>('stats');
@@ -449,25 +410,9 @@ async function main(): Promise<void> {
   for (let round = 0; round < ACCEPTANCE_ROUNDS; round++) {
     const count =
       Math.floor(options.n / ACCEPTANCE_ROUNDS) + (round === 0 ? options.n % ACCEPTANCE_ROUNDS : 0);
-    bareRounds.push(
-      await closedLoop({
-        pool: barePool,
-        count,
-        concurrency: options.c,
-        maxMs: phaseMs,
-        request: () => bareSpec,
-        okStatus: 202,
-      }),
-    );
+    bareRounds.push(await load(barePool, bareSpec, count, 202));
     cpu0 = sampleCpu(pids());
-    const result = await closedLoop({
-      pool: hb,
-      count,
-      concurrency: options.c,
-      maxMs: phaseMs,
-      request: () => send,
-      okStatus: 202,
-    });
+    const result = await load(hb, send, count, 202);
     pausedRounds.push(result);
     pausedCpuRounds.push({ cores: cpuOf(cpu0, sampleCpu(pids())), wallMs: result.wallMs });
   }

@@ -75,7 +75,9 @@ export async function spawnServer(
   cwd: string,
   extraNodeArgs: string[] = [],
 ): Promise<ServerChild> {
-  const child = spawn(process.execPath, [...extraNodeArgs, ...TSX, mainTs, command], {
+  // The built server (dist/*.js) runs as users run it; a TypeScript entry runs through tsx.
+  const loader = mainTs.endsWith('.ts') ? TSX : [];
+  const child = spawn(process.execPath, [...extraNodeArgs, ...loader, mainTs, command], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -56,7 +56,8 @@ const receiver = await forkChild(join(BENCH_DIR, 'children', 'receiver.ts'), 're
 const preload = Number(process.env.PRELOAD ?? 0);
 const profDir = process.env.PROF_DIR; // V8 CPU profiles of the HookBridge process (bench/profile-summary.ts)
 const server = await spawnServer(
-  join(SERVER_DIR, 'src', 'main.ts'),
+  // DIST=1: the built server (npm run build first) instead of the sources through tsx.
+  process.env.DIST ? join(SERVER_DIR, 'dist', 'main.js') : join(SERVER_DIR, 'src', 'main.ts'),
   role,
   env,
   SERVER_DIR,

@@ -5,31 +5,14 @@
  *
  *   node --import tsx bench/experiments/attempt-insert.ts [seconds=4] [batch=100] [writers=2]
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { newUuid } from '../../packages/server/src/lib/ids.js';
-import { migrate } from '../../packages/server/src/store/migrate.js';
-import { openPostgres } from '../../packages/server/src/store/postgres.js';
-import { postgresCpuMs } from '../procs.js';
+import { measureClosedLoop, withScratchSchema } from './scratch.js';
 
 const seconds = Number(process.argv[2] ?? 4);
 const batch = Number(process.argv[3] ?? 100);
 const writers = Number(process.argv[4] ?? 2);
-const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `hb_exp_${randomBytes(6).toString('hex')}`;
 
-const admin = new pg.Client({ connectionString: databaseUrl });
-await admin.connect();
-await admin.query(`CREATE SCHEMA ${schema}`);
-try {
-  const db = await openPostgres({ connectionString: databaseUrl, schema, max: writers + 1 });
-  await migrate(db);
-  const projectId = randomUUID();
-  await db.query(`INSERT INTO projects (id, tenant_id, name) VALUES ($1, 't', 'p')`, [projectId]);
-  await db.query(`INSERT INTO endpoints (id, project_id, url) VALUES ('ep_1', $1, 'http://127.0.0.1/hook')`, [
-    projectId,
-  ]);
+await withScratchSchema(writers + 1, async (db, projectId) => {
   // Messages to attach attempts to: one per attempt slot of a batch, reused round after round.
   const messageIds = Array.from({ length: batch }, () => newUuid());
   await db.query(
@@ -72,27 +55,16 @@ try {
       retry_type text, retry_after_seconds int, resolved_ip text, dns_ms real, tcp_connect_ms real,
       tls_handshake_ms real, ttfb_ms real, transfer_ms real, conn_reused boolean, created_at timestamptz)`;
 
+  let round = 0;
   const run = async (name: string) => {
-    const cpuBefore = postgresCpuMs();
-    const start = performance.now();
-    const deadline = start + seconds * 1000;
-    let rows = 0;
-    let round = 0;
-    await Promise.all(
-      Array.from({ length: writers }, async () => {
-        while (performance.now() < deadline) {
-          const n = ++round;
-          await db.query(INSERT, [JSON.stringify(messageIds.map((id) => attempt(id, n)))]);
-          rows += batch;
-        }
-      }),
-    );
-    const ms = performance.now() - start;
-    let pgCpu = 0;
-    for (const [pid, value] of Object.entries(postgresCpuMs())) pgCpu += value - (cpuBefore[pid] ?? 0);
+    const result = await measureClosedLoop(seconds, writers, async () => {
+      const n = ++round;
+      await db.query(INSERT, [JSON.stringify(messageIds.map((id) => attempt(id, n)))]);
+      return batch;
+    });
     console.log(
-      `${name.padEnd(30)} ${String(Math.round((rows / ms) * 1000)).padStart(6)} attempts/s  ` +
-        `postgres ${String(Math.round((pgCpu * 1000) / rows)).padStart(4)} µs CPU/attempt`,
+      `${name.padEnd(30)} ${String(result.perSecond).padStart(6)} attempts/s  ` +
+        `postgres ${String(result.postgresUsPerUnit).padStart(4)} µs CPU/attempt`,
     );
   };
 
@@ -102,8 +74,4 @@ try {
   await run('+ key to messages (before 0008)');
   await db.query('ALTER TABLE attempts DROP CONSTRAINT attempts_message_id_fkey');
   await run('- the key again');
-  await db.close();
-} finally {
-  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-  await admin.end();
-}
+});

@@ -7,32 +7,16 @@
  *
  *   node --import tsx bench/experiments/batch-insert.ts [seconds=4] [batch=32] [writers=2]
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { insertMessages, type NewMessage } from '../../packages/server/src/modules/send/store.js';
-import { migrate } from '../../packages/server/src/store/migrate.js';
-import { openPostgres } from '../../packages/server/src/store/postgres.js';
+import { createHash } from 'node:crypto';
 import { newUuid } from '../../packages/server/src/lib/ids.js';
-import { postgresCpuMs } from '../procs.js';
+import { insertMessages, type NewMessage } from '../../packages/server/src/modules/send/store.js';
+import { measureClosedLoop, withScratchSchema } from './scratch.js';
 
 const seconds = Number(process.argv[2] ?? 4);
 const batch = Number(process.argv[3] ?? 32);
 const writers = Number(process.argv[4] ?? 2);
-const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `hb_exp_${randomBytes(6).toString('hex')}`;
 
-const admin = new pg.Client({ connectionString: databaseUrl });
-await admin.connect();
-await admin.query(`CREATE SCHEMA ${schema}`);
-try {
-  const db = await openPostgres({ connectionString: databaseUrl, schema, max: writers + 1 });
-  await migrate(db);
-  const projectId = randomUUID();
-  await db.query(`INSERT INTO projects (id, tenant_id, name) VALUES ($1, 't', 'p')`, [projectId]);
-  await db.query(`INSERT INTO endpoints (id, project_id, url) VALUES ('ep_1', $1, 'http://127.0.0.1/hook')`, [
-    projectId,
-  ]);
+await withScratchSchema(writers + 1, async (db, projectId) => {
   const payload = JSON.stringify({ type: 'invoice.paid', data: { note: 'x'.repeat(400) } });
   const sha = createHash('sha256').update(payload).digest('hex');
   const message = (): NewMessage => ({
@@ -50,26 +34,16 @@ try {
 
   const run = async (name: string) => {
     const walBefore = (await db.query<{ s: string }>('SELECT wal_sync::text AS s FROM pg_stat_wal'))[0]!.s;
-    const cpuBefore = postgresCpuMs();
-    const start = performance.now();
-    const deadline = start + seconds * 1000;
-    let rows = 0;
-    await Promise.all(
-      Array.from({ length: writers }, async () => {
-        while (performance.now() < deadline) {
-          await insertMessages(db, Array.from({ length: batch }, message));
-          rows += batch;
-        }
-      }),
-    );
-    const ms = performance.now() - start;
-    let pgCpu = 0;
-    for (const [pid, value] of Object.entries(postgresCpuMs())) pgCpu += value - (cpuBefore[pid] ?? 0);
+    const result = await measureClosedLoop(seconds, writers, async () => {
+      await insertMessages(db, Array.from({ length: batch }, message));
+      return batch;
+    });
     const walAfter = (await db.query<{ s: string }>('SELECT wal_sync::text AS s FROM pg_stat_wal'))[0]!.s;
     console.log(
-      `${name.padEnd(34)} ${String(Math.round((rows / ms) * 1000)).padStart(6)} rows/s  ` +
-        `postgres ${String(Math.round((pgCpu * 1000) / rows)).padStart(4)} µs CPU/row  ` +
-        `batch ${((ms / rows) * batch).toFixed(2)} ms  WAL flushes/row ${((Number(walAfter) - Number(walBefore)) / rows).toFixed(3)}`,
+      `${name.padEnd(34)} ${String(result.perSecond).padStart(6)} rows/s  ` +
+        `postgres ${String(result.postgresUsPerUnit).padStart(4)} µs CPU/row  ` +
+        `batch ${((result.ms / result.units) * batch).toFixed(2)} ms  ` +
+        `WAL flushes/row ${((Number(walAfter) - Number(walBefore)) / result.units).toFixed(3)}`,
     );
   };
 
@@ -93,8 +67,4 @@ try {
     if (sql) await db.query(sql);
     await run(name);
   }
-  await db.close();
-} finally {
-  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-  await admin.end();
-}
+});
