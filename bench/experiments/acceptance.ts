@@ -5,11 +5,14 @@
  * the median.
  *
  *   node --import tsx bench/experiments/acceptance.ts [rounds=3] [n=10000] [c=64] [roles=start|api]
+ *   EMBEDDED=1 node --import tsx bench/experiments/acceptance.ts …   (the embedded store instead of PostgreSQL)
  *
  * Extra environment for the HookBridge process can be passed as HB_<NAME>=value (e.g.
  * HB_HOOKBRIDGE_LOG_LEVEL=info).
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -38,9 +41,14 @@ const extra = Object.fromEntries(
     .filter(([name]) => name.startsWith('HB_'))
     .map(([name, value]) => [name.slice(3), value]),
 );
+/** EMBEDDED=1: the embedded store (PGlite) in a throw-away data directory instead of PostgreSQL. */
+const embeddedDir = process.env.EMBEDDED ? mkdtempSync(join(tmpdir(), 'hb-acceptance-')) : null;
+const { DATABASE_URL: _ignored, ...inherited } = process.env;
 const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  DATABASE_URL: `${databaseUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+  ...inherited,
+  ...(embeddedDir
+    ? { HOOKBRIDGE_DATA_DIR: embeddedDir }
+    : { DATABASE_URL: `${databaseUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}` }),
   HOOKBRIDGE_MASTER_KEY: randomBytes(32).toString('hex'),
   HOOKBRIDGE_BOOTSTRAP_API_KEY: apiKey,
   HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
@@ -140,6 +148,7 @@ try {
   await server.stop();
   await bare.stop();
   await receiver.stop();
+  if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
   await admin.query(`DROP SCHEMA ${schema} CASCADE`);
   await admin.end();
 }
