@@ -58,8 +58,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     done();
   });
   // One log line per response: Fastify's own per-request logging more than halved throughput.
+  const logResponses = services.log.isLevelEnabled('info');
   app.addHook('onResponse', (request, reply, done) => {
-    if (request.log.level === 'info' || request.log.level === 'debug' || request.log.level === 'trace') {
+    if (logResponses) {
       request.log.info(
         {
           request_id: request.id,

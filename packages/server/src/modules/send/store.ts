@@ -74,7 +74,7 @@ export async function insertMessages(
       column((m) => String(m.sizeBytes)),
       payloads,
     ],
-    { name: 'send_insert_messages_v2' },
+    { name: 'send_insert_messages' },
   );
 }
 
