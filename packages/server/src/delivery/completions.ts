@@ -58,8 +58,11 @@ export class CompletionWriter {
     private readonly source: QueueSource,
     private readonly workerId: string,
     private readonly log: Logger,
-    /** Called after each batch is committed: retries it scheduled may be due before the worker's next wake-up. */
-    private readonly onWritten: () => void = () => {},
+    /**
+     * Called with the batch's message ids after it is committed: the worker stops tracking them, and
+     * retries it scheduled may be due before the worker's next wake-up.
+     */
+    private readonly onWritten: (messageIds: string[]) => void = () => {},
     private readonly maxBatch = 200,
     private readonly maxDelayMs = 5,
   ) {}
@@ -88,7 +91,7 @@ export class CompletionWriter {
     for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
       try {
         await writeCompletions(this.db, this.source, batch, this.workerId);
-        this.onWritten();
+        this.onWritten(batch.map((completion) => completion.message_id));
         return;
       } catch (error) {
         // The store is unreachable: keep the batch and try again; leases cover a crash meanwhile.

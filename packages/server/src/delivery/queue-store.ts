@@ -87,6 +87,28 @@ export async function reapExpiredLeases(db: Queryable, source: QueueSource): Pro
   return rows.length;
 }
 
+/**
+ * Returns this worker's claimed messages that it no longer tracks (`holding` lists those it does): after
+ * a database error a claim may have committed while its answer was lost, or a batch was claimed and then
+ * not dispatched. Without this they would wait for their lease to run out.
+ */
+export async function releaseOrphanedLeases(
+  db: Queryable,
+  source: QueueSource,
+  workerId: string,
+  holding: string[],
+): Promise<number> {
+  const rows = await db.query(
+    `UPDATE ${source.messages}
+        SET status = CASE WHEN attempt_count = 0 THEN 'queued' ELSE 'pending_retry' END,
+            next_attempt_at = now(), locked_until = NULL, locked_by = NULL, updated_at = now()
+      WHERE status = 'delivering' AND locked_by = $1 AND NOT (id = ANY($2::uuid[]))
+      RETURNING id`,
+    [workerId, holding],
+  );
+  return rows.length;
+}
+
 /** When the next message falls due (null when none is scheduled). */
 export async function nextDueAt(db: Queryable, source: QueueSource): Promise<Date | null> {
   const rows = await db.query<{ due: Date | null }>(

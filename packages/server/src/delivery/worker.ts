@@ -36,6 +36,10 @@ export class DeliveryWorker {
   private unlisten: (() => Promise<void>) | null = null;
   private reaper: NodeJS.Timeout | null = null;
   private readonly idle = new Set<() => void>();
+  /** Claimed messages being attempted or waiting for their result to be written. */
+  private readonly holding = new Set<string>();
+  /** A database error may have left claimed messages nobody attempts (see releaseOrphanedLeases). */
+  private orphansSuspected = false;
 
   constructor(
     private readonly db: Db,
@@ -45,7 +49,10 @@ export class DeliveryWorker {
     private readonly options: WorkerOptions,
     private readonly log: Logger,
   ) {
-    this.completions = new CompletionWriter(db, source, this.id, log, () => this.wake());
+    this.completions = new CompletionWriter(db, source, this.id, log, (messageIds) => {
+      for (const id of messageIds) this.holding.delete(id);
+      this.wake();
+    });
   }
 
   async start(): Promise<void> {
@@ -82,6 +89,7 @@ export class DeliveryWorker {
       // spin on an already-resolved sleep and starve the event loop.)
       this.woken = false;
       try {
+        if (this.orphansSuspected) await this.releaseOrphans();
         const free = this.options.concurrency - this.inFlight;
         if (free <= 0) {
           await this.sleep(this.options.maxIdleMs ?? 30_000);
@@ -93,6 +101,7 @@ export class DeliveryWorker {
         if (claimed.length === limit) continue;
         await this.sleep(await this.idleFor(claimed.length));
       } catch (error) {
+        this.orphansSuspected = true;
         this.log.error({ err: error }, 'delivery loop failed; retrying');
         // A plain timer: wake-ups must not turn a failing store into a hot loop.
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -132,6 +141,7 @@ export class DeliveryWorker {
     const allowed = await this.applyRateLimits(claimed, targets);
     for (const message of allowed) {
       this.inFlight++;
+      this.holding.add(message.id);
       attemptDelivery(
         message,
         targets.get(message.endpoint_id),
@@ -143,7 +153,13 @@ export class DeliveryWorker {
             if (completion.attempt) this.options.onAttempt?.(completion);
             this.completions.add(completion);
           },
-          (error) => this.log.error({ err: error, message_id: message.id }, 'delivery attempt crashed'),
+          (error) => {
+            this.log.error({ err: error, message_id: message.id }, 'delivery attempt crashed');
+            // Nothing will record it: hand it back to the queue now rather than when its lease runs out.
+            this.holding.delete(message.id);
+            this.orphansSuspected = true;
+            this.wake();
+          },
         )
         .finally(() => this.finished());
     }
@@ -189,6 +205,13 @@ export class DeliveryWorker {
     }
     await queue.release(this.db, this.source, releaseIds, releaseDelays, this.id);
     return claimed.filter((m) => !refused.has(m.id));
+  }
+
+  private async releaseOrphans(): Promise<void> {
+    const released = await queue.releaseOrphanedLeases(this.db, this.source, this.id, [...this.holding]);
+    this.orphansSuspected = false;
+    if (released > 0)
+      this.log.warn({ count: released }, 'requeued claimed messages this worker lost track of');
   }
 
   private async reap(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionFailure } from '../store/connection-errors.js';
 import { AppError, ERROR_CODES, type ErrorCode, errorBody } from './errors.js';
 
 declare module 'fastify' {
@@ -10,11 +11,25 @@ declare module 'fastify' {
 
 /**
  * Turns every failure into the error envelope. Framework errors (schema validation, bad JSON, wrong
- * content type, oversized body) get precise 4xx codes; anything unexpected is logged with the request id
- * and answered with a generic 500 that leaks nothing.
+ * content type, oversized body) get precise 4xx codes; a lost database connection is a 503 the client
+ * may retry; anything unexpected is logged with the request id and answered with a generic 500 that leaks
+ * nothing.
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isConnectionFailure(error)) {
+      request.log.warn({ err: error, request_id: request.id }, 'database unavailable');
+      return send(
+        reply,
+        request,
+        new AppError(
+          'SERVICE_UNAVAILABLE',
+          'The database is unavailable; retry the request (with an idempotency key, a send is never duplicated)',
+          undefined,
+          { 'retry-after': '1' },
+        ),
+      );
+    }
     const mapped = toAppError(error, request);
     if (!mapped) {
       request.log.error({ err: error, request_id: request.id }, 'unhandled error');
