@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { generateKey } from '../../src/modules/api-keys/service.js';
 import { createEndpoint } from '../helpers/delivery.js';
+import { createInbound, ingest } from '../helpers/inbound.js';
+import { TestListener } from '../helpers/listener.js';
 import { type Api, client } from '../helpers/http.js';
 import { killAll, runHookbridge } from '../helpers/process.js';
 import { Receiver } from '../helpers/receiver.js';
@@ -18,6 +20,8 @@ describe('database connections lost under load [postgres]', { skip: !process.env
   let store: TestStore;
   let receiver: Receiver;
   let api: Api;
+  let baseUrl: string;
+  let apiKey: string;
   // Only this server's connections carry this name, so the test cannot disturb files running beside it.
   const applicationName = `hb_fault_${randomBytes(4).toString('hex')}`;
 
@@ -27,7 +31,7 @@ describe('database connections lost under load [postgres]', { skip: !process.env
     const url = new URL(store.databaseUrl!);
     url.searchParams.set('options', `-c search_path=${store.schema}`);
     url.searchParams.set('application_name', applicationName);
-    const apiKey = generateKey('live');
+    apiKey = generateKey('live');
     const server = runHookbridge(['start', '--port', '0'], {
       DATABASE_URL: url.toString(),
       HOOKBRIDGE_MASTER_KEY: TEST_MASTER_KEY,
@@ -36,7 +40,7 @@ describe('database connections lost under load [postgres]', { skip: !process.env
       HOOKBRIDGE_RETRY_SCHEDULE: '1,1,1,1,1',
       HOOKBRIDGE_LOG_LEVEL: 'error',
     });
-    const [, baseUrl] = (await server.waitFor(/listening on (http:\/\/\S+)/, 90_000)) as [string, string];
+    [, baseUrl] = (await server.waitFor(/listening on (http:\/\/\S+)/, 90_000)) as [string, string];
     api = client(baseUrl, apiKey);
   });
   after(async () => {
@@ -93,6 +97,32 @@ describe('database connections lost under load [postgres]', { skip: !process.env
       if (missing.length === 0) break;
       if (Date.now() > deadline) assert.fail(`${missing.length} accepted messages never arrived`);
       await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
+  it('keeps streaming to a connected CLI listener once the connections are back', async () => {
+    const endpoint = await createInbound(api, { mode: 'cli' });
+    const listener = await TestListener.connect(baseUrl, apiKey, endpoint.id);
+    try {
+      const before = await ingest(endpoint.ingest_url, { body: 'before' });
+      assert.equal(before.status, 202);
+      await listener.waitFor(1);
+      assert.ok((await terminateServerConnections()) > 0);
+      // The stream hub's LISTEN connection was among those cut; ingests right after may be refused (503)
+      // until the pool reconnects, never answered with a 500.
+      const ids: string[] = [];
+      const deadline = Date.now() + 10_000;
+      while (ids.length < 5 && Date.now() < deadline) {
+        const response = await ingest(endpoint.ingest_url, { body: `after ${ids.length}` });
+        if (response.status === 202) ids.push(response.body.data.message_id);
+        else assert.equal(response.status, 503, response.text);
+      }
+      assert.equal(ids.length, 5);
+      const frames = await listener.waitFor(6, 'webhook', 15_000);
+      const received = new Set(frames.map((frame) => frame.message_id));
+      for (const id of ids) assert.ok(received.has(id), `message ${id} reached the listener`);
+    } finally {
+      await listener.close();
     }
   });
 });
