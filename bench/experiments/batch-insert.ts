@@ -60,7 +60,7 @@ await withScratchSchema(writers + 1, async (db, projectId) => {
     ],
     ['- endpoint_status_idx', 'DROP INDEX messages_endpoint_status_idx'],
     ['- endpoint_created_idx', 'DROP INDEX messages_endpoint_created_idx'],
-    ['- project_created_idx', 'DROP INDEX messages_project_created_idx'],
+    ['- project_time_idx', 'DROP INDEX messages_project_time_idx'],
     ['- due_idx', 'DROP INDEX messages_due_idx'],
   ];
   for (const [name, sql] of steps) {

@@ -23,6 +23,11 @@ export interface Db extends Queryable {
   readonly kind: 'postgres' | 'embedded';
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one connection outside any transaction: for session-level locks and statements that
+   * cannot run in a transaction (CREATE INDEX CONCURRENTLY).
+   */
+  session<T>(work: (conn: Queryable) => Promise<T>): Promise<T>;
   /** Subscribes to a NOTIFY channel; the returned function unsubscribes. */
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -31,6 +31,15 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Db & 
         }),
       );
     },
+    // One connection already, and every statement outside transaction() runs outside a transaction.
+    session<T>(work: (conn: Queryable) => Promise<T>): Promise<T> {
+      return work({
+        query: (sql, params) => run(pglite, sql, params),
+        exec: async (sql) => {
+          await pglite.exec(sql);
+        },
+      });
+    },
     async listen(channel, handler) {
       const unsubscribe = await pglite.listen(channel, handler);
       return unsubscribe;

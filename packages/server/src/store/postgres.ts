@@ -56,6 +56,21 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
         client.release();
       }
     },
+    async session<T>(work: (conn: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        return await work({
+          async query<Row>(sql: string, params?: readonly unknown[]) {
+            return (await client.query(sql, params as unknown[])).rows as Row[];
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        });
+      } finally {
+        client.release();
+      }
+    },
     listen: (channel, handler) => listener.listen(channel, handler),
     async exec(sql: string) {
       await pool.query(sql);
