@@ -30,31 +30,41 @@ export async function loadMigrations(): Promise<Migration[]> {
 
 /**
  * Applies pending migrations in order, each in its own transaction (or, when marked, statement by
- * statement). The advisory lock makes two processes starting at once take turns: the second sees the
+ * statement). An advisory lock makes two processes starting at once take turns: the second sees the
  * first's row and skips the file. Returns the names applied by this call.
+ *
+ * The lock is polled with the try- form, never waited for: a statement waiting on it holds a snapshot,
+ * and a CREATE INDEX CONCURRENTLY in the process holding the lock waits for every older snapshot to end
+ * (a deadlock the two-process test found).
  */
 export async function migrate(db: Db): Promise<string[]> {
   const applied: string[] = [];
   for (const migration of await loadMigrations()) {
-    const ran = migration.sql.startsWith(NO_TRANSACTION)
-      ? await applyOutsideTransaction(db, migration)
-      : await db.transaction(async (tx) => {
-          await tx.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
-          if (await isApplied(tx, migration)) return false;
-          await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [
-            migration.id,
-            migration.name,
-          ]);
-          await tx.exec(migration.sql);
-          return true;
-        });
-    if (ran) applied.push(migration.name);
+    const apply = migration.sql.startsWith(NO_TRANSACTION) ? applyOutsideTransaction : applyInTransaction;
+    let outcome = await apply(db, migration);
+    while (outcome === 'busy') {
+      await pause(100);
+      outcome = await apply(db, migration);
+    }
+    if (outcome === 'applied') applied.push(migration.name);
   }
   return applied;
 }
 
+type Outcome = 'applied' | 'skipped' | 'busy';
+
 /** The same key for the transaction-scoped and the session-level lock, so both kinds take turns. */
 const LOCK_KEY = `hashtext('hookbridge.migrate.' || current_schema())`;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function locked(conn: Queryable, scope: 'xact' | 'session'): Promise<boolean> {
+  const fn = scope === 'xact' ? 'pg_try_advisory_xact_lock' : 'pg_try_advisory_lock';
+  const rows = await conn.query<{ locked: boolean }>(`SELECT ${fn}(${LOCK_KEY}) AS locked`);
+  return rows[0]?.locked === true;
+}
 
 async function isApplied(conn: Queryable, migration: Migration): Promise<boolean> {
   await conn.exec(
@@ -63,24 +73,31 @@ async function isApplied(conn: Queryable, migration: Migration): Promise<boolean
   return (await conn.query('SELECT 1 FROM schema_migrations WHERE id = $1', [migration.id])).length > 0;
 }
 
-function applyOutsideTransaction(db: Db, migration: Migration): Promise<boolean> {
+async function record(conn: Queryable, migration: Migration): Promise<void> {
+  await conn.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [
+    migration.id,
+    migration.name,
+  ]);
+}
+
+function applyInTransaction(db: Db, migration: Migration): Promise<Outcome> {
+  return db.transaction(async (tx) => {
+    if (!(await locked(tx, 'xact'))) return 'busy';
+    if (await isApplied(tx, migration)) return 'skipped';
+    await record(tx, migration);
+    await tx.exec(migration.sql);
+    return 'applied';
+  });
+}
+
+function applyOutsideTransaction(db: Db, migration: Migration): Promise<Outcome> {
   return db.session(async (conn) => {
-    // Polled rather than waited for: a statement waiting on the lock holds a snapshot, and CREATE INDEX
-    // CONCURRENTLY in the process that holds it waits for every older snapshot to end (a deadlock).
-    while (
-      !(await conn.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`))[0]
-        ?.locked
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    if (!(await locked(conn, 'session'))) return 'busy';
     try {
-      if (await isApplied(conn, migration)) return false;
+      if (await isApplied(conn, migration)) return 'skipped';
       for (const statement of statements(migration.sql)) await conn.exec(statement);
-      await conn.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [
-        migration.id,
-        migration.name,
-      ]);
-      return true;
+      await record(conn, migration);
+      return 'applied';
     } finally {
       await conn.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`);
     }

@@ -85,4 +85,35 @@ DROP INDEX CONCURRENTLY IF EXISTS j;
       await admin.end();
     }
   });
+
+  it('a process arriving while another builds an index CONCURRENTLY under the lock waits without blocking it', {
+    skip: !process.env.DATABASE_URL,
+    timeout: 60_000,
+  }, async () => {
+    const databaseUrl = process.env.DATABASE_URL!;
+    const schema = `hb_migrate_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    // Plays the first process, in the middle of a no-transaction migration.
+    const holder = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
+    await holder.connect();
+    const db = await openPostgres({ connectionString: databaseUrl, schema, max: 2 });
+    try {
+      await holder.query('CREATE TABLE side (x integer)');
+      await holder.query(`SELECT pg_advisory_lock(hashtext('hookbridge.migrate.' || current_schema()))`);
+      const migrating = migrate(db);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Waits for every older transaction in the database: a migrator blocked inside one would deadlock.
+      await holder.query('CREATE INDEX CONCURRENTLY side_x ON side (x)');
+      await holder.query(`SELECT pg_advisory_unlock(hashtext('hookbridge.migrate.' || current_schema()))`);
+      assert.equal((await migrating).length, (await loadMigrations()).length);
+      await assertMigrated(db);
+    } finally {
+      await db.close();
+      await holder.end();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
 });
