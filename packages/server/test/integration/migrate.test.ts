@@ -34,6 +34,23 @@ async function assertMigrated(db: Db) {
   assert.deepEqual(facts.keys, [], 'messages and attempts carry no foreign keys');
 }
 
+/** A new, empty PostgreSQL schema for `work`, dropped afterwards. */
+async function withEmptySchema(work: (schema: string) => Promise<void>): Promise<void> {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL! });
+  await admin.connect();
+  const schema = `hb_migrate_${randomBytes(6).toString('hex')}`;
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  try {
+    await work(schema);
+  } finally {
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+const openSchema = (schema: string) =>
+  openPostgres({ connectionString: process.env.DATABASE_URL!, schema, max: 2 });
+
 describe('migrations', () => {
   it('splits a no-transaction file into its statements, without comments', () => {
     const sql = `-- hookbridge:no-transaction
@@ -65,55 +82,45 @@ DROP INDEX CONCURRENTLY IF EXISTS j;
   it('two processes migrating one PostgreSQL schema at once take turns, each file applied once', {
     skip: !process.env.DATABASE_URL,
   }, async () => {
-    const databaseUrl = process.env.DATABASE_URL!;
-    const schema = `hb_migrate_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    const [one, two] = await Promise.all([
-      openPostgres({ connectionString: databaseUrl, schema, max: 2 }),
-      openPostgres({ connectionString: databaseUrl, schema, max: 2 }),
-    ]);
-    try {
-      const [a, b] = await Promise.all([migrate(one), migrate(two)]);
-      assert.equal(a.length + b.length, (await loadMigrations()).length, 'no file ran twice');
-      await assertMigrated(one);
-    } finally {
-      await one.close();
-      await two.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    }
+    await withEmptySchema(async (schema) => {
+      const [one, two] = await Promise.all([openSchema(schema), openSchema(schema)]);
+      try {
+        const [a, b] = await Promise.all([migrate(one), migrate(two)]);
+        assert.equal(a.length + b.length, (await loadMigrations()).length, 'no file ran twice');
+        await assertMigrated(one);
+      } finally {
+        await one.close();
+        await two.close();
+      }
+    });
   });
 
   it('a process arriving while another builds an index CONCURRENTLY under the lock waits without blocking it', {
     skip: !process.env.DATABASE_URL,
     timeout: 60_000,
   }, async () => {
-    const databaseUrl = process.env.DATABASE_URL!;
-    const schema = `hb_migrate_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    // Plays the first process, in the middle of a no-transaction migration.
-    const holder = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
-    await holder.connect();
-    const db = await openPostgres({ connectionString: databaseUrl, schema, max: 2 });
-    try {
-      await holder.query('CREATE TABLE side (x integer)');
-      await holder.query(`SELECT pg_advisory_lock(hashtext('hookbridge.migrate.' || current_schema()))`);
-      const migrating = migrate(db);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      // Waits for every older transaction in the database: a migrator blocked inside one would deadlock.
-      await holder.query('CREATE INDEX CONCURRENTLY side_x ON side (x)');
-      await holder.query(`SELECT pg_advisory_unlock(hashtext('hookbridge.migrate.' || current_schema()))`);
-      assert.equal((await migrating).length, (await loadMigrations()).length);
-      await assertMigrated(db);
-    } finally {
-      await db.close();
-      await holder.end();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    }
+    await withEmptySchema(async (schema) => {
+      // Plays the first process, in the middle of a no-transaction migration.
+      const holder = new pg.Client({
+        connectionString: process.env.DATABASE_URL!,
+        options: `-c search_path=${schema}`,
+      });
+      await holder.connect();
+      const db = await openSchema(schema);
+      try {
+        await holder.query('CREATE TABLE side (x integer)');
+        await holder.query(`SELECT pg_advisory_lock(hashtext('hookbridge.migrate.' || current_schema()))`);
+        const migrating = migrate(db);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Waits for every older transaction in the database: a migrator blocked inside one would deadlock.
+        await holder.query('CREATE INDEX CONCURRENTLY side_x ON side (x)');
+        await holder.query(`SELECT pg_advisory_unlock(hashtext('hookbridge.migrate.' || current_schema()))`);
+        assert.equal((await migrating).length, (await loadMigrations()).length);
+        await assertMigrated(db);
+      } finally {
+        await db.close();
+        await holder.end();
+      }
+    });
   });
 });
