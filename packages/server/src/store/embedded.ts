@@ -18,9 +18,16 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Db & 
   const run = async <Row>(target: PGlite | Transaction, sql: string, params?: readonly unknown[]) =>
     (await target.query<Row>(sql, params as unknown[])).rows;
 
+  const outsideTransaction: Queryable = {
+    query: <Row>(sql: string, params?: readonly unknown[]) => run<Row>(pglite, sql, params),
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+  };
+
   return {
     kind: 'embedded',
-    query: <Row>(sql: string, params?: readonly unknown[]) => run<Row>(pglite, sql, params),
+    ...outsideTransaction,
     transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       return pglite.transaction((tx) =>
         work({
@@ -32,20 +39,10 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Db & 
       );
     },
     // One connection already, and every statement outside transaction() runs outside a transaction.
-    session<T>(work: (conn: Queryable) => Promise<T>): Promise<T> {
-      return work({
-        query: (sql, params) => run(pglite, sql, params),
-        exec: async (sql) => {
-          await pglite.exec(sql);
-        },
-      });
-    },
+    session: <T>(work: (conn: Queryable) => Promise<T>) => work(outsideTransaction),
     async listen(channel, handler) {
       const unsubscribe = await pglite.listen(channel, handler);
       return unsubscribe;
-    },
-    async exec(sql: string) {
-      await pglite.exec(sql);
     },
     async close() {
       if (!pglite.closed) await pglite.close();

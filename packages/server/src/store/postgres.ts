@@ -38,15 +38,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const tx: Queryable = {
-          async query<Row>(sql: string, params?: readonly unknown[]) {
-            return (await client.query(sql, params as unknown[])).rows as Row[];
-          },
-          async exec(sql: string) {
-            await client.query(sql);
-          },
-        };
-        const result = await work(tx);
+        const result = await work(onClient(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -58,17 +50,15 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     },
     async session<T>(work: (conn: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      let failed = true;
       try {
-        return await work({
-          async query<Row>(sql: string, params?: readonly unknown[]) {
-            return (await client.query(sql, params as unknown[])).rows as Row[];
-          },
-          async exec(sql: string) {
-            await client.query(sql);
-          },
-        });
+        const result = await work(onClient(client));
+        failed = false;
+        return result;
       } finally {
-        client.release();
+        // After a failure the connection is closed, not pooled: whatever the session set (a session-level
+        // lock whose unlock did not run, say) must not outlive it.
+        client.release(failed);
       }
     },
     listen: (channel, handler) => listener.listen(channel, handler),
@@ -78,6 +68,18 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     close() {
       closed ??= listener.close().then(() => pool.end());
       return closed;
+    },
+  };
+}
+
+/** One pooled connection as a Queryable (inside a transaction or a session). */
+function onClient(client: pg.PoolClient): Queryable {
+  return {
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      return (await client.query(sql, params as unknown[])).rows as Row[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
     },
   };
 }
