@@ -162,7 +162,15 @@ for (const kind of storeKinds()) {
       try {
         ran = await run(
           'phpunit',
-          ['--no-configuration', '--bootstrap', BOOTSTRAP, '--log-junit', '/dev/stdout', copy],
+          [
+            '--no-configuration',
+            '--do-not-cache-result',
+            '--bootstrap',
+            BOOTSTRAP,
+            '--log-junit',
+            '/dev/stdout',
+            copy,
+          ],
           {
             env: {
               ...env(),
@@ -171,6 +179,7 @@ for (const kind of storeKinds()) {
               HOOKBRIDGE_SEND_URL: server.url,
               HOOKBRIDGE_TEST_ENDPOINT_URL: `${receiver.url}/integration`,
             },
+            cwd: dir,
             timeoutMs: 180_000,
           },
         );
