@@ -75,7 +75,11 @@ call('replayAllMessages', fn() => $hb->replayAllMessages('succeeded', $endpoint-
 $retrying = call('send', fn() => $hb->send($failing->id, ['will' => 'fail']));
 waitUntil(fn() => $hb->getMessage($retrying->messageId)->status === 'pending_retry');
 call('retryNow', fn() => $hb->retryNow($retrying->messageId));
-waitUntil(fn() => $hb->getMessage($retrying->messageId)->status === 'pending_retry');
+// The retry made now is the second attempt; once it failed the message waits for the next one.
+waitUntil(function () use ($hb, $retrying): bool {
+    $message = $hb->getMessage($retrying->messageId);
+    return $message->attemptCount >= 2 && $message->status === 'pending_retry';
+});
 call('cancelRetry', fn() => $hb->cancelRetry($retrying->messageId));
 waitUntil(fn() => $hb->getMessage($retrying->messageId)->status === 'failed_permanent');
 call('getDLQMessages', fn() => $hb->getDLQMessages(10));

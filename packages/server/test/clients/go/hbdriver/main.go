@@ -120,7 +120,11 @@ func main() {
 	waitUntil(status(retrying.MessageID, hookbridge.StatusPendingRetry))
 	_, err = hb.RetryNow(ctx, retrying.MessageID)
 	report("RetryNow", err)
-	waitUntil(status(retrying.MessageID, hookbridge.StatusPendingRetry))
+	// The retry made now is the second attempt; once it failed the message waits for the next one.
+	waitUntil(func() bool {
+		message, err := hb.GetMessage(ctx, retrying.MessageID)
+		return err == nil && message.AttemptCount >= 2 && message.Status == hookbridge.StatusPendingRetry
+	})
 	_, err = hb.CancelRetry(ctx, retrying.MessageID)
 	report("CancelRetry", err)
 	waitUntil(status(retrying.MessageID, hookbridge.StatusFailedPermanent))
