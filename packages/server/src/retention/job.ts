@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
+import { purgeExpired } from '../modules/pull/event-store.js';
 import * as store from './store.js';
 
 const BATCH = 1000;
@@ -14,6 +15,8 @@ export interface RetentionRun {
   stamped: number;
   payloadsRemoved: number;
   messagesDeleted: number;
+  /** Pull events past their endpoint's retention_days, removed with their payload. */
+  pullEventsDeleted: number;
 }
 
 /**
@@ -47,7 +50,7 @@ export class RetentionJob {
 
   async runOnce(): Promise<RetentionRun> {
     const { retentionDays, metadataRetentionDays } = this.settings;
-    const run: RetentionRun = { stamped: 0, payloadsRemoved: 0, messagesDeleted: 0 };
+    const run: RetentionRun = { stamped: 0, payloadsRemoved: 0, messagesDeleted: 0, pullEventsDeleted: 0 };
     for (const table of store.RETAINED_TABLES) {
       run.stamped += await this.drain(() => store.stampExpiry(this.db, table, retentionDays, BATCH));
       run.payloadsRemoved += await this.drain(() => store.removeExpiredPayloads(this.db, table, BATCH));
@@ -55,6 +58,7 @@ export class RetentionJob {
         store.removeExpiredMetadata(this.db, table, metadataRetentionDays, BATCH),
       );
     }
+    run.pullEventsDeleted = await this.drain(() => purgeExpired(this.db, BATCH));
     return run;
   }
 
@@ -63,7 +67,8 @@ export class RetentionJob {
     this.timer = setTimeout(() => {
       this.running = this.runOnce()
         .then((run) => {
-          if (run.payloadsRemoved > 0 || run.messagesDeleted > 0) this.log.info(run, 'retention applied');
+          if (run.payloadsRemoved > 0 || run.messagesDeleted > 0 || run.pullEventsDeleted > 0)
+            this.log.info(run, 'retention applied');
         })
         .catch((error) =>
           this.log.error({ err: error }, 'retention run failed; retrying at the next interval'),

@@ -60,7 +60,8 @@ const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
 const JSON_COLUMNS = new Set<string>(['allowed_cidrs', 'idempotency_header_names']);
 const COLUMNS = `id::text AS id, project_id::text AS project_id, ${SETTING_COLUMNS.join(', ')},
   secret_token_hash, secret_token_sealed, paused, created_at, updated_at, deleted_at`;
-const LIVE = 'project_id = $1 AND id = $2 AND deleted_at IS NULL';
+// Pull endpoints share the table but are managed under /v1/pull-endpoints only.
+const LIVE = "project_id = $1 AND id = $2 AND deleted_at IS NULL AND mode <> 'pull'";
 
 function values(settings: InboundSettings): unknown[] {
   return SETTING_COLUMNS.map((column) =>
@@ -106,7 +107,7 @@ export function listInboundEndpoints(
 ): Promise<InboundEndpointRow[]> {
   return db.query<InboundEndpointRow>(
     `SELECT ${COLUMNS} FROM inbound_endpoints
-      WHERE project_id = $1 AND deleted_at IS NULL AND ($2::uuid IS NULL OR id > $2::uuid)
+      WHERE project_id = $1 AND deleted_at IS NULL AND mode <> 'pull' AND ($2::uuid IS NULL OR id > $2::uuid)
       ORDER BY id LIMIT $3`,
     [projectId, page.after, page.limit + 1],
   );
