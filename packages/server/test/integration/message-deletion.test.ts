@@ -41,7 +41,12 @@ for (const kind of storeKinds()) {
     });
 
     it('erases the payload, headers, idempotency key and attempt bodies at once; a second call reports already_deleted', async () => {
-      const id = await send(api, endpoint.id, { secret: 'payload' }, { idempotency_key: 'once', headers: { 'X-A': '1' } });
+      const id = await send(
+        api,
+        endpoint.id,
+        { secret: 'payload' },
+        { idempotency_key: 'once', headers: { 'X-A': '1' } },
+      );
       await waitForMessage(api, id, hasStatus('succeeded'));
       assert.equal((await attemptRows(server, 'attempts', id))[0].response_body, 'receiver-secret');
 
@@ -103,10 +108,12 @@ for (const kind of storeKinds()) {
       );
       const dlq = await api('GET', '/v1/dlq/messages');
       assert.ok(!dlq.body.data.messages.some((m: any) => m.message_id === ids[0]));
-      const replayAll = await api('POST', `/v1/messages/replay-all?status=failed_permanent&endpoint_id=${dead.id}`);
+      const replayAll = await api(
+        'POST',
+        `/v1/messages/replay-all?status=failed_permanent&endpoint_id=${dead.id}`,
+      );
       assert.equal(replayAll.status, 202, replayAll.text);
       assert.deepEqual(replayAll.body.data.replayed_message_ids, [ids[1]]);
-
     });
 
     it('cancels a delivery in flight: its late result neither resurrects the message nor records the response', async () => {
@@ -181,9 +188,17 @@ for (const kind of storeKinds()) {
       );
       assert.ok(results[0].deleted_at && results[1].deleted_at && !results[2].deleted_at);
       assert.deepEqual([deleted_count, already_deleted_count, not_found_count], [1, 1, 3]);
-      assert.notEqual((await row(server, 'messages', foreign)).payload, null, "another project's message is untouched");
+      assert.notEqual(
+        (await row(server, 'messages', foreign)).payload,
+        null,
+        "another project's message is untouched",
+      );
 
-      for (const body of [{ message_ids: [] }, { message_ids: Array.from({ length: 101 }, randomUUID) }, {}]) {
+      for (const body of [
+        { message_ids: [] },
+        { message_ids: Array.from({ length: 101 }, randomUUID) },
+        {},
+      ]) {
         const bad = await api('POST', '/v1/messages/delete-batch', { body });
         assert.equal(bad.status, 400, bad.text);
         assert.equal(bad.body.error.code, 'INVALID_REQUEST');
@@ -200,7 +215,10 @@ for (const kind of storeKinds()) {
       const first = await api('POST', `/v1/messages/delete-all?${query}&limit=2`);
       assert.equal(first.status, 200, first.text);
       assert.deepEqual(first.body.data, { deleted: 2, deleted_message_ids: ids.slice(0, 2), has_more: true });
-      const rest = await api('POST', `/v1/messages/delete-all?${query}&created_after=2000-01-01T00:00:00%2B01:00`);
+      const rest = await api(
+        'POST',
+        `/v1/messages/delete-all?${query}&created_after=2000-01-01T00:00:00%2B01:00`,
+      );
       assert.deepEqual(rest.body.data, { deleted: 1, deleted_message_ids: [ids[2]], has_more: false });
       const none = await api('POST', `/v1/messages/delete-all?${query}`);
       assert.deepEqual(none.body.data, { deleted: 0, deleted_message_ids: [], has_more: false });
@@ -224,8 +242,8 @@ for (const kind of storeKinds()) {
     it('deletes inbound messages the same way; a deleted cli-mode message is never handed to a listener', async () => {
       const cli = await createInbound(api, { mode: 'cli', name: 'local' });
       const kept = (await ingest(cli.ingest_url, { body: '{"keep":true}' })).body.data.message_id;
-      const gone = (await ingest(cli.ingest_url, { body: '{"secret":true}', headers: { 'X-Sig': 's' } })).body.data
-        .message_id;
+      const gone = (await ingest(cli.ingest_url, { body: '{"secret":true}', headers: { 'X-Sig': 's' } })).body
+        .data.message_id;
 
       const deleted = await api('DELETE', `/v1/inbound-messages/${gone}`);
       assert.equal(deleted.status, 200, deleted.text);
@@ -248,7 +266,9 @@ for (const kind of storeKinds()) {
         [kept],
       );
 
-      const batch = await api('POST', '/v1/inbound-messages/delete-batch', { body: { message_ids: [gone, kept] } });
+      const batch = await api('POST', '/v1/inbound-messages/delete-batch', {
+        body: { message_ids: [gone, kept] },
+      });
       assert.deepEqual(
         batch.body.data.results.map((r: any) => r.outcome),
         ['already_deleted', 'deleted'],
@@ -265,7 +285,10 @@ for (const kind of storeKinds()) {
     });
 
     it('resolves the deleting API key with /v1/actors/lookup; users resolve to nothing', async () => {
-      const response = await api('GET', `/v1/actors/lookup?user_id=user_1,user_2&api_key_id=${keyId},key_unknown`);
+      const response = await api(
+        'GET',
+        `/v1/actors/lookup?user_id=user_1,user_2&api_key_id=${keyId},key_unknown`,
+      );
       assert.equal(response.status, 200, response.text);
       const own = (await api('GET', '/v1/api-keys')).body.data.find((k: any) => k.key_id === keyId);
       assert.deepEqual(response.body.data, {
@@ -273,9 +296,14 @@ for (const kind of storeKinds()) {
         api_keys: { [keyId]: { label: own.label ?? own.prefix, prefix: own.prefix } },
       });
       const other = await createProjectWithKey(server, `actors-${Date.now()}`);
-      const theirs = (await call(server.url, 'GET', '/v1/api-keys', { key: other.apiKey })).body.data[0].key_id;
+      const theirs = (await call(server.url, 'GET', '/v1/api-keys', { key: other.apiKey })).body.data[0]
+        .key_id;
       const foreign = await api('GET', `/v1/actors/lookup?api_key_id=${theirs}`);
-      assert.deepEqual(foreign.body.data, { users: {}, api_keys: {} }, "another project's key is not resolved");
+      assert.deepEqual(
+        foreign.body.data,
+        { users: {}, api_keys: {} },
+        "another project's key is not resolved",
+      );
       assert.equal((await api('GET', '/v1/actors/lookup')).status, 400);
     });
 
@@ -308,9 +336,16 @@ for (const kind of storeKinds()) {
         },
         {
           name: 'POST /v1/messages/delete-batch',
-          request: () => ({ method: 'POST', path: '/v1/messages/delete-batch', body: { message_ids: [randomUUID()] } }),
+          request: () => ({
+            method: 'POST',
+            path: '/v1/messages/delete-batch',
+            body: { message_ids: [randomUUID()] },
+          }),
         },
-        { name: 'POST /v1/messages/delete-all', request: () => ({ method: 'POST', path: '/v1/messages/delete-all' }) },
+        {
+          name: 'POST /v1/messages/delete-all',
+          request: () => ({ method: 'POST', path: '/v1/messages/delete-all' }),
+        },
         {
           name: 'DELETE /v1/inbound-messages/{id}',
           request: () => ({ method: 'DELETE', path: `/v1/inbound-messages/${randomUUID()}` }),

@@ -2,6 +2,7 @@ import { sha256Hex } from '../../lib/crypto.js';
 import { newUuid } from '../../lib/ids.js';
 import type { Queryable } from '../../store/db.js';
 import type { IngestTarget } from '../inbound/ingest-store.js';
+import { REDACTED } from '../inbound/request-headers.js';
 import { extractEventType } from './event-type.js';
 import { findEventByIdempotencyKey, insertPullEvent } from './event-store.js';
 
@@ -42,7 +43,10 @@ export async function storePullEvent(
     payload: request.body,
     payloadSha256: sha256Hex(request.body),
     contentType: request.lookup('content-type') ?? null,
-    headers: request.headers,
+    headers: withoutStaticToken(
+      request.headers,
+      target.verify_static_token ? target.token_header_name : null,
+    ),
     sourceIp: request.sourceIp,
     idempotencyKey: request.idempotencyKey,
     processingMs: Math.max(0, Math.round(now() - request.startedAt)),
@@ -53,4 +57,19 @@ export async function storePullEvent(
     ? await findEventByIdempotencyKey(db, target.id, request.idempotencyKey)
     : null;
   return winner ? { id: winner, duplicate: true } : null;
+}
+
+/**
+ * The static token is this endpoint's own credential, already checked: consumers do not need it, so it is
+ * not kept. Other headers (a provider's signature, for one) are kept as sent.
+ */
+function withoutStaticToken(
+  headers: Record<string, string>,
+  tokenHeader: string | null,
+): Record<string, string> {
+  if (!tokenHeader) return headers;
+  const lower = tokenHeader.toLowerCase();
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, name.toLowerCase() === lower ? REDACTED : value]),
+  );
 }
