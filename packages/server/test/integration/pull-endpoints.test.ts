@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { RetentionJob } from '../../src/retention/job.js';
 import { type Api, call, client } from '../helpers/http.js';
 import { createInbound, ingest, rejectionsOf } from '../helpers/inbound.js';
 import { securitySuite } from '../helpers/security.js';
@@ -475,6 +477,35 @@ for (const kind of storeKinds()) {
         assert.equal((await api('GET', path)).status, 400, path);
       }
       assert.equal((await api('GET', `/v1/pull-metrics?pull_endpoint_id=${randomUUID()}`)).status, 404);
+    });
+
+    it('events past retention_days are unreachable at once and removed by the retention job', async () => {
+      const endpoint = await createPull(api, { retention_days: 1 });
+      const [old, fresh] = [await post(endpoint, { n: 1 }), await post(endpoint, { n: 2 })];
+      const [row] = (await storedEvents(server, endpoint.id)).filter((r) => r.id === fresh);
+      const days = (row.expires_at.getTime() - row.received_at.getTime()) / 86_400_000;
+      assert.ok(Math.abs(days - 1) < 0.01, `kept for retention_days: ${days}`);
+      await server.store.db.query(
+        "UPDATE pull_events SET expires_at = now() - interval '1 second' WHERE id = $1",
+        [old],
+      );
+
+      const base = `/v1/pull-endpoints/${endpoint.id}/events`;
+      assert.deepEqual(
+        (await api('GET', base)).body.data.map((e: any) => e.id),
+        [fresh],
+      );
+      assert.equal((await api('GET', `${base}/${old}`)).status, 404);
+      const job = new RetentionJob(
+        server.store.db,
+        { retentionDays: 30, metadataRetentionDays: 90, retentionIntervalMs: 60_000 },
+        pino({ level: 'silent' }),
+      );
+      assert.ok((await job.runOnce()).pullEventsDeleted >= 1);
+      assert.deepEqual(
+        (await storedEvents(server, endpoint.id)).map((r) => r.id),
+        [fresh],
+      );
     });
 
     it('documents every route in /openapi.json', async () => {
