@@ -87,16 +87,18 @@ export class DeletionService {
     filter: MatchFilter,
     actor: Actor,
   ): Promise<{ deletedIds: string[]; hasMore: boolean }> {
-    return this.db.transaction(async (tx) => {
-      const ids = await matchingIds(tx, t, filter);
-      const chosen = ids.slice(0, filter.limit);
-      const outcomes = await deleteRows(tx, t, filter, chosen, actor);
-      const deleted = outcomes.filter((o) => !o.already_deleted).map((o) => o.id);
-      await scrubAttempts(tx, t, deleted);
-      const order = new Map(chosen.map((id, i) => [id, i]));
-      deleted.sort((a, b) => order.get(a)! - order.get(b)!);
-      return { deletedIds: deleted, hasMore: ids.length > filter.limit };
-    });
+    return retryOnDeadlock(() =>
+      this.db.transaction(async (tx) => {
+        const ids = await matchingIds(tx, t, filter);
+        const chosen = ids.slice(0, filter.limit);
+        const outcomes = await deleteRows(tx, t, filter, chosen, actor);
+        const deleted = outcomes.filter((o) => !o.already_deleted).map((o) => o.id);
+        await scrubAttempts(tx, t, deleted);
+        const order = new Map(chosen.map((id, i) => [id, i]));
+        deleted.sort((a, b) => order.get(a)! - order.get(b)!);
+        return { deletedIds: deleted, hasMore: ids.length > filter.limit };
+      }),
+    );
   }
 
   private erase(
@@ -106,14 +108,31 @@ export class DeletionService {
     actor: Actor,
   ): Promise<DeletionOutcome[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.transaction(async (tx) => {
-      const outcomes = await deleteRows(tx, t, scope, ids, actor);
-      await scrubAttempts(
-        tx,
-        t,
-        outcomes.filter((o) => !o.already_deleted).map((o) => o.id),
-      );
-      return outcomes;
-    });
+    return retryOnDeadlock(() =>
+      this.db.transaction(async (tx) => {
+        const outcomes = await deleteRows(tx, t, scope, ids, actor);
+        await scrubAttempts(
+          tx,
+          t,
+          outcomes.filter((o) => !o.already_deleted).map((o) => o.id),
+        );
+        return outcomes;
+      }),
+    );
+  }
+}
+
+/**
+ * Deletion locks rows in id order; a worker recording a batch of results locks the same rows in its own
+ * order, so PostgreSQL may (rarely) end one of them with a deadlock. The worker retries its write; the
+ * deletion, which has changed nothing yet when aborted, is simply run again.
+ */
+async function retryOnDeadlock<T>(work: () => Promise<T>, tries = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= tries || (error as { code?: unknown }).code !== '40P01') throw error;
+    }
   }
 }
