@@ -473,6 +473,8 @@ for (const kind of storeKinds()) {
         '/v1/pull-logs?limit=501',
         '/v1/pull-logs?start_time=nope',
         '/v1/pull-metrics/timeseries?window=1y',
+        '/v1/pull-logs?pull_endpoint_id=ep_1',
+        '/v1/pull-metrics?pull_endpoint_id=nope',
       ]) {
         assert.equal((await api('GET', path)).status, 400, path);
       }

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
+import { isUuid } from '../../lib/ids.js';
 import { toRfc3339 } from '../../lib/time.js';
 import type { Services } from '../../services.js';
 import { actorOf, BatchDeleted, Deleted, presentBatch } from '../deletion/routes.js';
@@ -402,6 +403,7 @@ export function pullRoutes(services: Services): FastifyPluginAsyncTypebox {
 
     const endpointFilter = async (projectId: string, id: string | undefined) => {
       if (id === undefined) return null;
+      if (!isUuid(id)) throw new AppError('INVALID_REQUEST', 'pull_endpoint_id must be a UUID');
       return (await pull.get(projectId, id)).id;
     };
 
