@@ -205,6 +205,26 @@ for (const kind of storeKinds()) {
       }
     });
 
+    it('concurrent deletions of one message: exactly one deletes it, the others report already_deleted', async () => {
+      const ids = await Promise.all([1, 2, 3].map((n) => send(api, endpoint.id, { n })));
+      const calls = await Promise.all([
+        ...ids.map((id) => api('DELETE', `/v1/messages/${id}`)),
+        api('POST', '/v1/messages/delete-batch', { body: { message_ids: ids.toReversed() } }),
+        api('POST', '/v1/messages/delete-batch', { body: { message_ids: ids } }),
+      ]);
+      for (const response of calls) assert.equal(response.status, 200, response.text);
+      const outcomes = new Map(ids.map((id) => [id, [] as boolean[]]));
+      for (const [i, id] of ids.entries()) outcomes.get(id)!.push(!calls[i]!.body.data.already_deleted);
+      for (const batch of calls.slice(3)) {
+        for (const result of batch.body.data.results)
+          outcomes.get(result.message_id)!.push(result.outcome === 'deleted');
+      }
+      for (const [id, deletedBy] of outcomes) {
+        assert.equal(deletedBy.filter(Boolean).length, 1, `${id} was deleted exactly once: ${deletedBy}`);
+        assert.ok((await row(server, 'messages', id)).deleted_at);
+      }
+    });
+
     it('delete-all deletes the oldest matches up to limit and says when more remain', async () => {
       const bulk = await createEndpoint(api, `${receiver.url}/bulk`);
       const ids: string[] = [];

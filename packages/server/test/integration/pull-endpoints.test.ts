@@ -378,6 +378,14 @@ for (const kind of storeKinds()) {
         ],
         [1, 1, 1],
       );
+      const reused = await createPull(api, { idempotency_header_names: ['X-Delivery'] });
+      const firstId = await post(reused, { n: 1 }, { 'X-Delivery': 'k' });
+      await api('DELETE', `/v1/pull-endpoints/${reused.id}/events/${firstId}`);
+      assert.notEqual(
+        await post(reused, { n: 1 }, { 'X-Delivery': 'k' }),
+        firstId,
+        'a deleted event frees its key',
+      );
       const all = await api('POST', `${base}/delete-all?event_type=user.created`);
       assert.deepEqual(all.body.data, { deleted: 1, deleted_event_ids: [ids[3]], has_more: false });
       assert.deepEqual(
