@@ -148,8 +148,9 @@ export async function writeCompletions(
        -- Attempts whose lease was lost are still recorded, unless their message was deleted meanwhile. The
        -- share lock waits for a deletion in progress and then sees it, so a deletion's scrub of attempt
        -- bodies (which runs after it commits its row) never misses an attempt written by this statement.
+       -- Only those messages are read: normally none, so the common batch pays no extra lookups.
        SELECT lm.id FROM ${messages} lm
-        WHERE lm.id IN (SELECT message_id FROM submitted) AND lm.id NOT IN (SELECT id FROM updated)
+        WHERE lm.id IN (SELECT s.message_id FROM submitted s WHERE s.message_id NOT IN (SELECT id FROM updated))
           AND lm.deleted_at IS NULL
           FOR SHARE OF lm
      )
