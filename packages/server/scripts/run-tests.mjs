@@ -6,7 +6,10 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const only = process.argv.slice(2);
+// `--clients`: the tests running the official hb CLI and SDKs (test/clients/, `npm run test:clients`);
+// they are left out of `npm test`, whose protocol-level tests cover the same paths without the clients.
+const clients = process.argv.includes('--clients');
+const only = process.argv.slice(2).filter((arg) => arg !== '--clients');
 
 function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -18,6 +21,7 @@ function walk(dir) {
 
 const files = walk(join(root, 'test'))
   .map((file) => relative(root, file))
+  .filter((file) => file.startsWith(join('test', 'clients')) === clients)
   .filter((file) => only.length === 0 || only.some((pattern) => file.includes(pattern)))
   .sort();
 if (files.length === 0) {

@@ -6,6 +6,7 @@ import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { installJsonBody } from './http/json-body.js';
 import { installOpenApi, registerOpenApiRoute } from './http/openapi.js';
+import { installUpgradeGuard } from './http/upgrade-guard.js';
 import { installValidation } from './http/validation.js';
 import { randomString } from './lib/ids.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
@@ -47,6 +48,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     genReqId: requestIds(),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // `HB_API_URL=http://host/` makes the hb CLI request `//v1/...`: the same route.
+    routerOptions: { ignoreDuplicateSlashes: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);
@@ -78,6 +81,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     done();
   });
 
+  installUpgradeGuard(app);
   installHttpMetrics(app, services);
   installAuth(app, services);
   registerOpenApiRoute(app);

@@ -18,7 +18,7 @@ export interface AttemptContext {
  * Headers of the original request that describe that hop, not the message: a forwarded inbound
  * message keeps the provider's other headers. (Outbound send-time headers can never contain these.)
  */
-const NOT_FORWARDED = new Set([
+export const NOT_FORWARDED: ReadonlySet<string> = new Set([
   'host',
   'content-length',
   'connection',

@@ -2,9 +2,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
 import { purgeExpired } from '../modules/pull/event-store.js';
+import { removeExpiredEndpoints } from '../modules/inbound/endpoint-store.js';
 import * as store from './store.js';
 
 const BATCH = 1000;
+/** Each expired endpoint takes its messages along: fewer per statement. */
+const EXPIRED_ENDPOINT_BATCH = 20;
 
 export type RetentionSettings = Pick<
   Config,
@@ -17,11 +20,14 @@ export interface RetentionRun {
   messagesDeleted: number;
   /** Pull events past their endpoint's retention_days, removed with their payload. */
   pullEventsDeleted: number;
+  /** Ephemeral inbound endpoints past their time, removed with their messages. */
+  endpointsExpired: number;
 }
 
 /**
- * The background job that enforces payload and metadata retention: stamps when each final message's
- * payload expires, removes expired payloads, then deletes old metadata. Every step is batched and safe to
+ * The background job that enforces payload and metadata retention: removes ephemeral inbound endpoints
+ * past their time with their messages, stamps when each final message's payload expires, removes expired
+ * payloads, then deletes old metadata. Every step is batched and safe to
  * run from several processes at once.
  */
 export class RetentionJob {
@@ -50,7 +56,17 @@ export class RetentionJob {
 
   async runOnce(): Promise<RetentionRun> {
     const { retentionDays, metadataRetentionDays } = this.settings;
-    const run: RetentionRun = { stamped: 0, payloadsRemoved: 0, messagesDeleted: 0, pullEventsDeleted: 0 };
+    const run: RetentionRun = {
+      stamped: 0,
+      payloadsRemoved: 0,
+      messagesDeleted: 0,
+      pullEventsDeleted: 0,
+      endpointsExpired: 0,
+    };
+    run.endpointsExpired = await this.drain(
+      () => removeExpiredEndpoints(this.db, EXPIRED_ENDPOINT_BATCH),
+      EXPIRED_ENDPOINT_BATCH,
+    );
     for (const table of store.RETAINED_TABLES) {
       run.stamped += await this.drain(() => store.stampExpiry(this.db, table, retentionDays, BATCH));
       run.payloadsRemoved += await this.drain(() => store.removeExpiredPayloads(this.db, table, BATCH));
@@ -67,7 +83,12 @@ export class RetentionJob {
     this.timer = setTimeout(() => {
       this.running = this.runOnce()
         .then((run) => {
-          if (run.payloadsRemoved > 0 || run.messagesDeleted > 0 || run.pullEventsDeleted > 0)
+          if (
+            run.payloadsRemoved > 0 ||
+            run.messagesDeleted > 0 ||
+            run.pullEventsDeleted > 0 ||
+            run.endpointsExpired > 0
+          )
             this.log.info(run, 'retention applied');
         })
         .catch((error) =>
@@ -79,12 +100,12 @@ export class RetentionJob {
   }
 
   /** Repeats a batched step until a batch comes back short (or the job is stopping). */
-  private async drain(step: () => Promise<number>): Promise<number> {
+  private async drain(step: () => Promise<number>, batch = BATCH): Promise<number> {
     let total = 0;
     for (;;) {
       const count = await step();
       total += count;
-      if (count < BATCH || this.stopping) return total;
+      if (count < batch || this.stopping) return total;
     }
   }
 }

@@ -43,7 +43,10 @@ for (const kind of storeKinds()) {
       assert.equal(data.plan, 'self-hosted');
       assert.equal(data.status, 'active');
       assert.equal(data.limits.plan, 'self-hosted');
-      assert.equal(data.limits.messages_per_month, null);
+      // 0 = unlimited: the PHP SDK declares these int, and null made getSubscription throw a TypeError.
+      assert.equal(data.limits.messages_per_month, 0);
+      assert.equal(data.limits.max_projects, 0);
+      assert.equal(data.limits.max_endpoints, 0);
       assert.equal(data.limits.retention_days, server.config.retentionDays);
       assert.equal(data.usage.messages_used, 2, 'test-mode messages are not usage');
       assert.equal(data.usage.period_start, monthStart(0).toISOString().replace('.000Z', 'Z'));

@@ -10,6 +10,7 @@ const base: StreamMessage = {
   headers: { 'Stripe-Signature': 't=1,v1=abc' },
   payload: Buffer.from('{"b": 1,  "a":[1.50]}'),
   size_bytes: 21,
+  replay_count: 0,
   created_at: new Date('2026-03-21T10:30:00.123Z'),
 };
 

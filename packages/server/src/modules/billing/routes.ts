@@ -11,12 +11,13 @@ const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
 const Subscription = Type.Object({
   plan: Type.String(),
   status: Type.String(),
+  // Integers, never null: the PHP SDK declares int (null is a TypeError), so "no limit" is 0.
   limits: Type.Object({
     plan: Type.String(),
-    messages_per_month: NullableInt,
-    max_projects: NullableInt,
-    max_endpoints: NullableInt,
-    retention_days: NullableInt,
+    messages_per_month: Type.Integer({ description: '0 = unlimited (HOOKBRIDGE_MONTHLY_MESSAGE_QUOTA)' }),
+    max_projects: Type.Integer({ description: '0 = unlimited' }),
+    max_endpoints: Type.Integer({ description: '0 = unlimited' }),
+    retention_days: Type.Integer(),
   }),
   usage: Type.Object({
     messages_used: Type.Integer(),

@@ -44,9 +44,10 @@ export class BillingService {
       status: 'active',
       limits: {
         plan: this.config.planName,
-        messages_per_month: this.limit,
-        max_projects: null,
-        max_endpoints: null,
+        // 0 = unlimited, as in the quota setting: the SDKs declare these int, never null.
+        messages_per_month: this.limit ?? 0,
+        max_projects: 0,
+        max_endpoints: 0,
         retention_days: this.config.retentionDays,
       },
       usage: {

@@ -57,6 +57,8 @@ export function inboundEndpointRoutes(services: Services): FastifyPluginAsyncTyp
             url: endpoint.url ?? '',
             mode: endpoint.mode,
             active: endpoint.active,
+            ephemeral: endpoint.ephemeral,
+            expires_at: toRfc3339(endpoint.expires_at),
             ingest_url: ingestUrl,
             receive_url: ingestUrl,
             secret_token: token,
@@ -72,7 +74,8 @@ export function inboundEndpointRoutes(services: Services): FastifyPluginAsyncTyp
       {
         schema: {
           tags: TAGS,
-          summary: "List the project's inbound endpoints, oldest first (ingest_url only for cli mode)",
+          summary:
+            "List the project's inbound endpoints, oldest first: all of them unless `limit` asks for pages (ingest_url only for cli mode)",
           querystring: ListQuery,
           response: {
             200: Envelope(Type.Array(InboundSummary), {
@@ -86,7 +89,7 @@ export function inboundEndpointRoutes(services: Services): FastifyPluginAsyncTyp
       async (request) => {
         const page = await inbound.list(projectIdOf(request), {
           cursor: request.query.cursor,
-          limit: request.query.limit ?? 50,
+          limit: request.query.limit ?? null,
         });
         const rows = page.rows.map((row) =>
           presentSummary(row, row.mode === 'cli' ? inbound.ingestUrl(row, origin(request)) : null),

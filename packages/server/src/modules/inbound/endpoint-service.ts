@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AppError } from '../../http/errors.js';
 import type { Config } from '../../config.js';
 import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
 import { sha256Hex } from '../../lib/crypto.js';
@@ -13,6 +14,9 @@ import { decodeIdCursor, idPage } from '../shared/id-page.js';
 import { inboundNotFound, parseInboundId } from './ids.js';
 import type { CreateInboundInput, UpdateInboundInput } from './schemas.js';
 import * as keys from './signing-key-store.js';
+
+/** The life of an ephemeral endpoint created without ttl_minutes. */
+export const DEFAULT_TTL_MINUTES = 60;
 
 export interface NewKey {
   row: keys.InboundSigningKeyRow;
@@ -29,7 +33,13 @@ export class InboundEndpointService {
   ) {}
 
   async create(projectId: string, input: CreateInboundInput) {
-    const settings = await applyInput(input, DEFAULT_SETTINGS, this.context());
+    const { ephemeral, ttl_minutes: ttlMinutes, ...rest } = input;
+    if (ttlMinutes !== undefined && ephemeral !== true)
+      throw new AppError(
+        'INVALID_REQUEST',
+        'ttl_minutes applies to ephemeral endpoints: send ephemeral: true',
+      );
+    const settings = await applyInput(rest, DEFAULT_SETTINGS, this.context());
     const token = randomBytes(16).toString('hex');
     return this.db.transaction(async (tx) => {
       const endpoint = await store.insertInboundEndpoint(tx, {
@@ -38,18 +48,18 @@ export class InboundEndpointService {
         projectId,
         tokenHash: sha256Hex(token),
         tokenSealed: this.secretBox.encrypt(token),
+        ttlMinutes: ephemeral === true ? (ttlMinutes ?? DEFAULT_TTL_MINUTES) : null,
       });
       const key = settings.signing_enabled ? await this.insertKey(tx, endpoint.id) : null;
       return { endpoint, token, key };
     });
   }
 
-  async list(projectId: string, page: { cursor?: string | undefined; limit: number }) {
+  /** A page of `limit`, or (limit null) every endpoint after the cursor: the hb CLI reads one list only. */
+  async list(projectId: string, page: { cursor?: string | undefined; limit: number | null }) {
     const after = page.cursor ? decodeIdCursor(page.cursor, isUuid) : null;
-    return idPage(
-      await store.listInboundEndpoints(this.db, projectId, { after, limit: page.limit }),
-      page.limit,
-    );
+    const rows = await store.listInboundEndpoints(this.db, projectId, { after, limit: page.limit });
+    return page.limit === null ? { rows, nextCursor: null } : idPage(rows, page.limit);
   }
 
   async get(projectId: string, id: string): Promise<store.InboundEndpointRow> {

@@ -30,6 +30,9 @@ export interface InboundEndpointRow extends InboundSettings {
   secret_token_hash: string;
   secret_token_sealed: string | null;
   paused: boolean;
+  ephemeral: boolean;
+  /** When an ephemeral endpoint stops existing; null for the others. */
+  expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
@@ -59,9 +62,13 @@ const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
 ];
 const JSON_COLUMNS = new Set<string>(['allowed_cidrs', 'idempotency_header_names']);
 const COLUMNS = `id::text AS id, project_id::text AS project_id, ${SETTING_COLUMNS.join(', ')},
-  secret_token_hash, secret_token_sealed, paused, created_at, updated_at, deleted_at`;
-// Pull endpoints share the table but are managed under /v1/pull-endpoints only.
-const LIVE = "project_id = $1 AND id = $2 AND deleted_at IS NULL AND mode <> 'pull'";
+  secret_token_hash, secret_token_sealed, paused, ephemeral, expires_at, created_at, updated_at, deleted_at`;
+/**
+ * Not deleted, and not an ephemeral endpoint past its time (the sweep removes those a little later). Pull
+ * endpoints share the table but are managed under /v1/pull-endpoints only.
+ */
+const NOT_GONE = "deleted_at IS NULL AND (expires_at IS NULL OR expires_at > now()) AND mode <> 'pull'";
+const LIVE = `project_id = $1 AND id = $2 AND ${NOT_GONE}`;
 
 function values(settings: InboundSettings): unknown[] {
   return SETTING_COLUMNS.map((column) =>
@@ -73,15 +80,31 @@ function placeholder(column: string, n: number): string {
   return JSON_COLUMNS.has(column) ? `$${n}::jsonb` : `$${n}`;
 }
 
+/** `ttlMinutes` makes the endpoint ephemeral: it expires that long after now (the database's clock). */
 export async function insertInboundEndpoint(
   db: Queryable,
-  endpoint: InboundSettings & { id: string; projectId: string; tokenHash: string; tokenSealed: string },
+  endpoint: InboundSettings & {
+    id: string;
+    projectId: string;
+    tokenHash: string;
+    tokenSealed: string;
+    ttlMinutes: number | null;
+  },
 ): Promise<InboundEndpointRow> {
-  const columns = SETTING_COLUMNS.map((column, i) => placeholder(column, i + 5)).join(', ');
+  const columns = SETTING_COLUMNS.map((column, i) => placeholder(column, i + 6)).join(', ');
   const rows = await db.query<InboundEndpointRow>(
-    `INSERT INTO inbound_endpoints (id, project_id, secret_token_hash, secret_token_sealed, ${SETTING_COLUMNS.join(', ')})
-     VALUES ($1, $2, $3, $4, ${columns}) RETURNING ${COLUMNS}`,
-    [endpoint.id, endpoint.projectId, endpoint.tokenHash, endpoint.tokenSealed, ...values(endpoint)],
+    `INSERT INTO inbound_endpoints (id, project_id, secret_token_hash, secret_token_sealed, ephemeral, expires_at,
+                                    ${SETTING_COLUMNS.join(', ')})
+     VALUES ($1, $2, $3, $4, $5::int IS NOT NULL, now() + $5::int * interval '1 minute', ${columns})
+     RETURNING ${COLUMNS}`,
+    [
+      endpoint.id,
+      endpoint.projectId,
+      endpoint.tokenHash,
+      endpoint.tokenSealed,
+      endpoint.ttlMinutes,
+      ...values(endpoint),
+    ],
   );
   return rows[0]!;
 }
@@ -99,17 +122,20 @@ export async function findInboundEndpoint(
   return rows[0] ?? null;
 }
 
-/** One page in id order (UUIDv7 ids are time-ordered); one row more than `limit` tells has_more. */
+/**
+ * One page in id order (UUIDv7 ids are time-ordered); one row more than `limit` tells has_more. A null
+ * limit lists them all.
+ */
 export function listInboundEndpoints(
   db: Queryable,
   projectId: string,
-  page: { after: string | null; limit: number },
+  page: { after: string | null; limit: number | null },
 ): Promise<InboundEndpointRow[]> {
   return db.query<InboundEndpointRow>(
     `SELECT ${COLUMNS} FROM inbound_endpoints
-      WHERE project_id = $1 AND deleted_at IS NULL AND mode <> 'pull' AND ($2::uuid IS NULL OR id > $2::uuid)
+      WHERE project_id = $1 AND ${NOT_GONE} AND ($2::uuid IS NULL OR id > $2::uuid)
       ORDER BY id LIMIT $3`,
-    [projectId, page.after, page.limit + 1],
+    [projectId, page.after, page.limit === null ? null : page.limit + 1],
   );
 }
 
@@ -156,4 +182,28 @@ export async function rescheduleForMode(db: Queryable, endpointId: string, mode:
       WHERE inbound_endpoint_id = $1 AND status IN ('queued', 'pending_retry')`,
     [endpointId, mode],
   );
+}
+
+/**
+ * Removes up to `batch` ephemeral endpoints past their time, with their messages, attempts, rejections and
+ * signing keys; answers how many endpoints went. SKIP LOCKED, as the other retention steps.
+ */
+export async function removeExpiredEndpoints(db: Queryable, batch: number): Promise<number> {
+  const rows = await db.query(
+    `WITH gone AS (
+       SELECT id FROM inbound_endpoints WHERE expires_at <= now()
+        ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED
+     ), attempts AS (
+       DELETE FROM inbound_attempts WHERE inbound_endpoint_id IN (SELECT id FROM gone)
+     ), messages AS (
+       DELETE FROM inbound_messages WHERE inbound_endpoint_id IN (SELECT id FROM gone)
+     ), rejections AS (
+       DELETE FROM inbound_rejections WHERE inbound_endpoint_id IN (SELECT id FROM gone)
+     ), signing_keys AS (
+       DELETE FROM inbound_signing_keys WHERE inbound_endpoint_id IN (SELECT id FROM gone)
+     )
+     DELETE FROM inbound_endpoints WHERE id IN (SELECT id FROM gone) RETURNING id`,
+    [batch],
+  );
+  return rows.length;
 }

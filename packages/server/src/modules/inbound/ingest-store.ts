@@ -36,8 +36,9 @@ export async function findIngestTarget(db: Queryable, id: string): Promise<Inges
     `SELECT id::text AS id, project_id::text AS project_id, mode, secret_token_hash, verify_static_token,
             token_header_name, token_query_param, token_value_hash, verify_hmac, hmac_header_name, hmac_secret,
             timestamp_header_name, timestamp_ttl_seconds, verify_ip_allowlist, allowed_cidrs,
-            idempotency_header_names, ingest_response_code, active, paused, deleted_at, event_type_source,
-            event_type_path
+            idempotency_header_names, ingest_response_code, active, paused, event_type_source, event_type_path,
+            -- An ephemeral endpoint past its time answers as a deleted one until the sweep removes it.
+            CASE WHEN expires_at <= now() THEN COALESCE(deleted_at, expires_at) ELSE deleted_at END AS deleted_at
        FROM inbound_endpoints WHERE id = $1`,
     [id],
   );
@@ -73,7 +74,7 @@ export async function insertInboundMessage(
        SELECT $1, e.project_id, e.id, 'queued', $3, $4, $5, $6, $7::jsonb, $8, $9,
               CASE WHEN e.mode = 'forward' THEN now() END
          FROM inbound_endpoints e
-        WHERE e.id = $2 AND e.deleted_at IS NULL
+        WHERE e.id = $2 AND e.deleted_at IS NULL AND (e.expires_at IS NULL OR e.expires_at > now())
        ON CONFLICT (inbound_endpoint_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id, inbound_endpoint_id
      )

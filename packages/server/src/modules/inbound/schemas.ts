@@ -9,7 +9,7 @@ export const TAGS = ['Inbound endpoints'];
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const HeaderName = Type.String({ minLength: 1, maxLength: 255, pattern: "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$" });
 
-export const CreateInboundBody = Type.Object({
+const SettingsBody = Type.Object({
   name: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
   description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
   mode: Type.Optional(
@@ -47,15 +47,27 @@ export const CreateInboundBody = Type.Object({
   ),
   signing_enabled: Type.Optional(Type.Boolean()),
 });
+
+/** Only on create: an ephemeral endpoint, with its messages, goes away `ttl_minutes` after creation. */
+const EphemeralFields = Type.Object({
+  ephemeral: Type.Optional(Type.Boolean({ description: 'default false' })),
+  ttl_minutes: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 1440, description: 'ephemeral only; default 60' }),
+  ),
+});
+export const CreateInboundBody = Type.Composite([SettingsBody, EphemeralFields]);
 export type CreateInboundInput = Static<typeof CreateInboundBody>;
 
 export const UpdateInboundBody = Type.Composite([
-  Type.Partial(CreateInboundBody),
+  Type.Partial(SettingsBody),
   Type.Object({ active: Type.Optional(Type.Boolean()) }),
 ]);
 export type UpdateInboundInput = Static<typeof UpdateInboundBody>;
 
 const IngestUrl = Type.String({ description: 'The secret URL providers POST to' });
+const ExpiresAt = Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+  description: 'When an ephemeral endpoint and its messages go away; null for the others',
+});
 const Mode = Type.Union([Type.Literal('forward'), Type.Literal('cli')]);
 
 export const InboundSummary = Type.Object({
@@ -65,6 +77,8 @@ export const InboundSummary = Type.Object({
   mode: Mode,
   active: Type.Boolean(),
   paused: Type.Boolean(),
+  ephemeral: Type.Boolean(),
+  expires_at: ExpiresAt,
   created_at: Timestamp,
   ingest_url: Type.Optional(IngestUrl),
   receive_url: Type.Optional(Type.String({ description: 'Same as ingest_url (older CLI field name)' })),
@@ -77,6 +91,7 @@ const inboundFields = {
   url: Type.String(),
   mode: Mode,
   ephemeral: Type.Boolean(),
+  expires_at: ExpiresAt,
   active: Type.Boolean(),
   paused: Type.Boolean(),
   verify_static_token: Type.Boolean(),
@@ -111,6 +126,8 @@ export const CreatedInbound = Type.Object({
   url: Type.String(),
   mode: Mode,
   active: Type.Boolean(),
+  ephemeral: Type.Boolean(),
+  expires_at: ExpiresAt,
   ingest_url: IngestUrl,
   receive_url: Type.String(),
   secret_token: Type.String({
@@ -121,7 +138,13 @@ export const CreatedInbound = Type.Object({
 });
 
 export const ListQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      description: 'Page size; without it the list holds every endpoint (the hb CLI never pages)',
+    }),
+  ),
   cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
 });
 export const IdParams = Type.Object({ id: Type.String({ description: 'inbound endpoint id (UUID)' }) });
@@ -138,7 +161,8 @@ export function presentInbound(
     description: row.description,
     url: row.url ?? '',
     mode: row.mode,
-    ephemeral: false,
+    ephemeral: row.ephemeral,
+    expires_at: toRfc3339(row.expires_at),
     active: row.active,
     paused: row.paused,
     verify_static_token: row.verify_static_token,
@@ -172,6 +196,8 @@ export function presentSummary(
     mode: row.mode,
     active: row.active,
     paused: row.paused,
+    ephemeral: row.ephemeral,
+    expires_at: toRfc3339(row.expires_at),
     created_at: toRfc3339(row.created_at)!,
   };
   if (row.mode === 'cli' && ingestUrl) return { ...summary, ingest_url: ingestUrl, receive_url: ingestUrl };

@@ -32,7 +32,16 @@ export function presentMessage(row: MessageRow) {
   });
 }
 
+/** Timings measured with sub-millisecond precision; the SDKs declare whole milliseconds (int). */
+const TIMINGS = ['processing_ms', 'dns_ms', 'tcp_connect_ms', 'tls_handshake_ms', 'ttfb_ms', 'transfer_ms'];
+
 export function presentAttempt(row: AttemptRow) {
   const { created_at, ...rest } = row;
-  return omitEmpty({ ...rest, created_at: toRfc3339(created_at) });
+  const whole = Object.fromEntries(
+    TIMINGS.filter((field) => typeof rest[field] === 'number').map((field) => [
+      field,
+      Math.round(rest[field] as number),
+    ]),
+  );
+  return omitEmpty({ ...rest, ...whole, created_at: toRfc3339(created_at) });
 }

@@ -17,7 +17,8 @@ const Status = Type.Union(
 );
 const OptionalString = Type.Optional(Type.String());
 const OptionalInt = Type.Optional(Type.Integer());
-const OptionalNumber = Type.Optional(Type.Number());
+/** Milliseconds are whole numbers on the wire: the PHP SDK declares ?int (a float is a TypeError). */
+const OptionalMs = Type.Optional(Type.Integer());
 
 export const Message = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -51,7 +52,7 @@ export const Attempt = Type.Object({
   created_at: Type.String(),
   response_status: OptionalInt,
   response_latency_ms: OptionalInt,
-  processing_ms: OptionalNumber,
+  processing_ms: OptionalMs,
   error_text: OptionalString,
   response_headers: Type.Optional(Type.Record(Type.String(), Type.String())),
   response_body: OptionalString,
@@ -60,11 +61,11 @@ export const Attempt = Type.Object({
   retry_type: Type.Optional(Type.Union([Type.Literal('slow'), Type.Literal('fast')])),
   retry_after_seconds: OptionalInt,
   resolved_ip: OptionalString,
-  dns_ms: OptionalNumber,
-  tcp_connect_ms: OptionalNumber,
-  tls_handshake_ms: OptionalNumber,
-  ttfb_ms: OptionalNumber,
-  transfer_ms: OptionalNumber,
+  dns_ms: OptionalMs,
+  tcp_connect_ms: OptionalMs,
+  tls_handshake_ms: OptionalMs,
+  ttfb_ms: OptionalMs,
+  transfer_ms: OptionalMs,
   conn_reused: Type.Optional(Type.Boolean()),
 });
 

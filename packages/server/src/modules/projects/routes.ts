@@ -101,18 +101,19 @@ export function projectRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.put(
-      '/v1/projects/:id',
-      {
-        config,
-        schema: {
-          tags: ['Projects'],
-          params: IdParams,
-          body: UpdateProjectBody,
-          response: { 200: Envelope(Project), ...COMMON_ERRORS, ...Forbidden, ...NotFound },
-        },
+    // PUT as the docs and the PHP SDK have it; PATCH as older releases of the Go SDK send it.
+    app.route({
+      method: ['PUT', 'PATCH'],
+      url: '/v1/projects/:id',
+      config,
+      schema: {
+        tags: ['Projects'],
+        summary: 'Change a project (PUT, or PATCH: the same partial update)',
+        params: IdParams,
+        body: UpdateProjectBody,
+        response: { 200: Envelope(Project), ...COMMON_ERRORS, ...Forbidden, ...NotFound },
       },
-      async (request) => {
+      handler: async (request) => {
         requireAdmin(request);
         const row = await services.projects.update(request.params.id, {
           name: request.body.name,
@@ -120,7 +121,7 @@ export function projectRoutes(services: Services): FastifyPluginAsyncTypebox {
         });
         return ok(request, present(row));
       },
-    );
+    });
 
     app.delete(
       '/v1/projects/:id',

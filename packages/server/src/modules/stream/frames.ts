@@ -1,3 +1,4 @@
+import { NOT_FORWARDED } from '../../delivery/attempt.js';
 import { toRfc3339 } from '../../lib/time.js';
 import type { StreamMessage } from './store.js';
 
@@ -23,6 +24,16 @@ function inlineJson(message: StreamMessage): string | null {
 }
 
 /**
+ * The headers the CLI sets on its local forward: those of the provider's request, minus the ones that
+ * described its hop (Connection, TE, Expect, …), as forward mode drops them too.
+ */
+function forwardedHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !NOT_FORWARDED.has(name.toLowerCase())),
+  );
+}
+
+/**
  * One message as the CLI protocol shows it (spec §2.15), serialised by hand so an inline JSON body keeps
  * its bytes: `{"type":"webhook", message_id, content_type, headers, body, body_encoding?, size_bytes,
  * received_at}`. Polling rows are the same without `type`. `body` is absent when the payload is gone.
@@ -32,7 +43,7 @@ export function webhookFrame(message: StreamMessage, withType = true): string {
     ...(withType ? { type: 'webhook' } : {}),
     message_id: message.id,
     content_type: message.content_type ?? '',
-    headers: message.headers,
+    headers: forwardedHeaders(message.headers),
   });
   const tail = JSON.stringify({ size_bytes: message.size_bytes, received_at: toRfc3339(message.created_at) });
   let body = '';

@@ -8,7 +8,7 @@ import type { Services } from '../../services.js';
 import { cliEndpoint } from './endpoint.js';
 import { webhookFrame } from './frames.js';
 import type { StreamHub } from './hub.js';
-import { loadPollPage, markHandedOver } from './store.js';
+import { loadNotHandedOver, loadPollPage, markHandedOver } from './store.js';
 
 export const LISTEN_PAGE = 50;
 
@@ -24,8 +24,10 @@ const ListenMessage = Type.Object({
 
 /**
  * The hb CLI's polling fallback: the endpoint's messages after the `after` cursor (a message id), oldest
- * first, up to 50, plus any never handed over below it (see loadPollPage). With nothing new it holds the
- * request until a message arrives or `holdMs` passes.
+ * first, up to 50, plus any never handed over below it (see loadPollPage). Without `after` (the CLI's
+ * first poll, after every fallback from the WebSocket) only what no listener was handed yet, as the
+ * WebSocket backlog: not the endpoint's whole history. With nothing new it holds the request until a
+ * message arrives or `holdMs` passes.
  */
 export function listenPollRoutes(
   services: Services,
@@ -41,7 +43,12 @@ export function listenPollRoutes(
           summary: 'Poll a cli-mode endpoint for messages after a cursor (long-poll)',
           params: Type.Object({ id: Type.String() }),
           querystring: Type.Object({
-            after: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous call' })),
+            after: Type.Optional(
+              Type.String({
+                description:
+                  'meta.next_cursor of the previous call; without it, the messages no listener was handed yet',
+              }),
+            ),
           }),
           response: {
             200: Envelope(Type.Array(ListenMessage), {
@@ -59,7 +66,10 @@ export function listenPollRoutes(
         if (after !== undefined && !isUuid(after))
           throw new AppError('INVALID_REQUEST', 'after must be a message id');
         const cursor = after?.toLowerCase() ?? null;
-        const read = () => loadPollPage(services.db, endpoint.id, cursor, LISTEN_PAGE + 1);
+        const read = () =>
+          cursor === null
+            ? loadNotHandedOver(services.db, endpoint.id, null, LISTEN_PAGE + 1)
+            : loadPollPage(services.db, endpoint.id, cursor, LISTEN_PAGE + 1);
         let rows = await read();
         if (rows.length === 0 && holdMs > 0) {
           await waitForMessage(hub, endpoint.id, holdMs, request.raw);

@@ -32,7 +32,15 @@ interface Scope {
 export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: number): FastifyPluginAsync {
   const scopes = new WeakMap<FastifyRequest, Scope>();
   return async (app) => {
-    await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME_BYTES } });
+    await app.register(websocket, {
+      options: { maxPayload: MAX_CLIENT_FRAME_BYTES },
+      // 1001 "going away" tells a listener the server is stopping (the default closed with no code).
+      preClose(done) {
+        for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
+        this.websocketServer.close();
+        done();
+      },
+    });
     for (const path of ['/v1/listen', '/v1/listen/v1/listen']) {
       app.route<{ Querystring: { endpoint_id?: string } }>({
         method: 'GET',
@@ -46,8 +54,9 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
             'A GET with `Upgrade: websocket`. After 101 Switching Protocols the server sends the messages ' +
             'not yet handed over, oldest first, then live ones, as `{"type":"webhook",…}` text frames, and ' +
             '`{"type":"ping"}` periodically; the client answers each webhook with ' +
-            '`{"type":"delivery_result","message_id","status","latency_ms"}`. A refusal (key, endpoint) is ' +
-            'a plain HTTP error before the upgrade.',
+            '`{"type":"delivery_result","message_id","status_code","latency_ms"}`. A refusal (key, endpoint) is ' +
+            'a plain HTTP error before the upgrade. A replayed message is sent again, also to a listener ' +
+            'that already had it. On shutdown the server closes listeners with 1001 (going away).',
           querystring: Type.Object({
             endpoint_id: Type.Optional(Type.String({ description: 'cli-mode inbound endpoint id' })),
           }),
@@ -79,6 +88,7 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
 class ListenSession {
   private live = false;
   private early: Array<StreamMessage | null> = [];
+  /** `id#replay_count` of what was sent: a replay of a message sent before is a new delivery. */
   private readonly sent = new Set<string>();
   private lastId: string | null = null;
   private closed = false;
@@ -141,8 +151,9 @@ class ListenSession {
   }
 
   private send(message: StreamMessage): Promise<void> {
-    if (this.sent.has(message.id)) return Promise.resolve();
-    this.sent.add(message.id);
+    const key = `${message.id}#${message.replay_count}`;
+    if (this.sent.has(key)) return Promise.resolve();
+    this.sent.add(key);
     if (this.sent.size > SENT_MEMORY) this.sent.delete(this.sent.values().next().value!);
     if (!this.lastId || message.id > this.lastId) this.lastId = message.id;
     return this.write(webhookFrame(message));

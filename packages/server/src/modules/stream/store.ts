@@ -10,11 +10,13 @@ export interface StreamMessage {
   /** Null once the retention job has removed it. */
   payload: Uint8Array | null;
   size_bytes: number;
+  /** A replay offers the message again: a listener that already had it must be sent it once more. */
+  replay_count: number;
   created_at: Date;
 }
 
 const COLUMNS = `id::text AS id, inbound_endpoint_id::text AS endpoint_id, content_type, headers, payload,
-  size_bytes, created_at`;
+  size_bytes, replay_count, created_at`;
 
 /** Messages by id, in the order asked for (ids come from trusted notifications). */
 export async function loadMessages(db: Queryable, ids: readonly string[]): Promise<StreamMessage[]> {
