@@ -76,6 +76,8 @@ for (const kind of storeKinds()) {
       assert.deepEqual(Object.keys(row).sort(), [
         'active',
         'created_at',
+        'ephemeral',
+        'expires_at',
         'id',
         'ingest_url',
         'mode',
@@ -198,7 +200,7 @@ for (const kind of storeKinds()) {
       }
     });
 
-    it('pages with a cursor: default 50, limit 1–100, has_more and next_cursor', async () => {
+    it('pages with a cursor when limit (1–100) is sent: has_more and next_cursor', async () => {
       const other = await createProjectWithKey(server, 'paging');
       const own = client(server.url, other.apiKey);
       const ids: string[] = [];

@@ -69,6 +69,7 @@ for (const kind of storeKinds()) {
       for (const [method, path, body] of [
         ['POST', '/v1/projects', { name: 'mine now' }],
         ['PUT', `/v1/projects/${server.projectId}`, { name: 'renamed' }],
+        ['PATCH', `/v1/projects/${server.projectId}`, { name: 'renamed' }],
         ['DELETE', `/v1/projects/${server.projectId}`, undefined],
         ['DELETE', `/v1/projects/${other.projectId}`, undefined],
       ] as const) {
@@ -110,6 +111,7 @@ for (const kind of storeKinds()) {
           /rate_limit_default must be an integer/,
         ],
         ['PUT', `/v1/projects/${server.projectId}`, { rate_limit_default: 0 }, /rate_limit_default/],
+        ['PATCH', `/v1/projects/${server.projectId}`, { rate_limit_default: 0 }, /rate_limit_default/],
       ];
       for (const [method, path, body, message] of cases) {
         const response = await admin(method, path, body);
