@@ -22,6 +22,9 @@ import { metricsRoutes } from './modules/metrics/routes.js';
 import { inboundReadRoutes } from './modules/inbound-messages/read-side.js';
 import { inboundRoutes } from './modules/inbound/routes.js';
 import { installHttpMetrics, prometheusRoutes } from './observability/routes.js';
+import { actorRoutes } from './modules/actors/routes.js';
+import { inboundDeletionRoutes, outboundDeletionRoutes } from './modules/deletion/routes.js';
+import { pullRoutes } from './modules/pull/routes.js';
 
 /**
  * `req_` + a random per-process prefix + a counter: unique across processes and restarts, and no CSPRNG
@@ -95,5 +98,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(logRoutes(services));
   await app.register(inboundReadRoutes(services));
   await app.register(inboundRoutes(services));
+  await app.register(outboundDeletionRoutes(services));
+  await app.register(inboundDeletionRoutes(services));
+  await app.register(pullRoutes(services));
+  await app.register(actorRoutes(services));
   return app;
 }

@@ -19,6 +19,9 @@ import { InboundMetricsService } from './modules/inbound-metrics/service.js';
 import { Telemetry } from './observability/telemetry.js';
 import { InboundEndpointService } from './modules/inbound/endpoint-service.js';
 import { IngestService } from './modules/inbound/ingest-service.js';
+import { DeletionService } from './modules/deletion/service.js';
+import { PullEndpointService } from './modules/pull/endpoint-service.js';
+import { PullEventService } from './modules/pull/event-service.js';
 
 /** Everything a route or worker needs, built once at boot and passed down; no globals. */
 export interface Services {
@@ -47,6 +50,11 @@ export interface Services {
   ingest: IngestService;
   /** Wakes delivery workers after sends, coalesced. */
   wake: WakeNotifier;
+  /** Deletion of messages, inbound messages and pull events. */
+  deletion: DeletionService;
+  /** Pull endpoints (inbound endpoints of mode pull) and their events. */
+  pull: PullEndpointService;
+  pullEvents: PullEventService;
 }
 
 export function buildServices(config: Config, db: Db, log: Logger, masterKey: Buffer): Services {
@@ -77,5 +85,8 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
     inboundMetrics: new InboundMetricsService(db),
     inbound: new InboundEndpointService(db, secretBox, config),
     ingest: new IngestService(db, secretBox, wake),
+    deletion: new DeletionService(db),
+    pull: new PullEndpointService(db, secretBox, config),
+    pullEvents: new PullEventService(db),
   };
 }

@@ -45,8 +45,8 @@ export interface Completion {
  * Writes finished attempts in batches: one statement inserts the attempt rows and updates their
  * messages, so a worker at thousands of deliveries a second makes a few hundred round trips, not
  * thousands. Only the lease holder may update a message (`locked_by`); an attempt whose lease was
- * lost is still recorded. A retry is turned into a permanent failure when the endpoint was deleted
- * meanwhile, and held when it was paused.
+ * lost is still recorded, unless its message was deleted (or no longer exists). A retry is turned
+ * into a permanent failure when the endpoint was deleted meanwhile, and held when it was paused.
  */
 export class CompletionWriter {
   private pending: Completion[] = [];
@@ -112,19 +112,7 @@ export async function writeCompletions(
   const attempts = batch.flatMap((c) => (c.attempt ? [c.attempt] : []));
   const updates = batch.map(({ attempt: _attempt, ...update }) => update);
   await db.query(
-    `WITH recorded AS (
-       INSERT INTO ${attemptsTable} (id, message_id, project_id, ${endpointColumn}, attempt_no, response_status,
-              response_latency_ms, processing_ms, error_text, response_headers, response_body,
-              response_body_truncated, request_headers, retry_type, retry_after_seconds, resolved_ip, dns_ms,
-              tcp_connect_ms, tls_handshake_ms, ttfb_ms, transfer_ms, conn_reused, created_at)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS a(id uuid, message_id uuid, project_id uuid,
-              endpoint_id ${endpointType}, attempt_no int, response_status int, response_latency_ms int, processing_ms real,
-              error_text text, response_headers jsonb, response_body text, response_body_truncated boolean,
-              request_headers jsonb, retry_type text, retry_after_seconds int, resolved_ip text, dns_ms real,
-              tcp_connect_ms real, tls_handshake_ms real, ttfb_ms real, transfer_ms real, conn_reused boolean,
-              created_at timestamptz)
-       RETURNING 1
-     ), results AS (
+    `WITH results AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS u(message_id uuid, status text,
               next_attempt_at timestamptz, attempt_count int, fast_retry_count int, last_error text,
               response_status int, response_latency_ms int, attempted_at timestamptz)
@@ -132,22 +120,46 @@ export async function writeCompletions(
        SELECT r.*, (r.status = 'pending_retry' AND ${source.endsWithEndpoint}) AS orphaned,
               ${source.holdsWhilePaused} AS paused
          FROM results r JOIN ${messages} m ON m.id = r.message_id JOIN ${endpoints} e ON e.id = m.${endpointColumn}
+     ), updated AS (
+       UPDATE ${messages} m
+          SET status = CASE WHEN d.orphaned THEN 'failed_permanent' ELSE d.status END,
+              last_error = CASE WHEN d.orphaned THEN 'endpoint deleted' ELSE d.last_error END,
+              next_attempt_at = CASE WHEN d.orphaned THEN NULL ELSE d.next_attempt_at END,
+              held = d.status = 'pending_retry' AND d.paused AND NOT d.orphaned,
+              attempt_count = d.attempt_count,
+              fast_retry_count = d.fast_retry_count,
+              response_status = COALESCE(d.response_status, m.response_status),
+              response_latency_ms = COALESCE(d.response_latency_ms, m.response_latency_ms),
+              first_attempt_at = COALESCE(m.first_attempt_at, d.attempted_at),
+              delivered_at = CASE WHEN d.status = 'succeeded' THEN now() ELSE m.delivered_at END,
+              failed_at = CASE WHEN d.status = 'failed_permanent' OR d.orphaned THEN now() ELSE NULL END,
+              locked_until = NULL, locked_by = NULL, updated_at = now()
+         FROM decided d
+        WHERE m.id = d.message_id AND m.status = 'delivering' AND m.locked_by = $3
+       RETURNING m.id
+     ), submitted AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS a(id uuid, message_id uuid, project_id uuid,
+              endpoint_id ${endpointType}, attempt_no int, response_status int, response_latency_ms int, processing_ms real,
+              error_text text, response_headers jsonb, response_body text, response_body_truncated boolean,
+              request_headers jsonb, retry_type text, retry_after_seconds int, resolved_ip text, dns_ms real,
+              tcp_connect_ms real, tls_handshake_ms real, ttfb_ms real, transfer_ms real, conn_reused boolean,
+              created_at timestamptz)
+     ), lost AS (
+       -- Attempts whose lease was lost are still recorded, unless their message was deleted meanwhile. The
+       -- share lock waits for a deletion in progress and then sees it, so a deletion's scrub of attempt
+       -- bodies (which runs after it commits its row) never misses an attempt written by this statement.
+       -- Only those messages are read: normally none, so the common batch pays no extra lookups.
+       SELECT lm.id FROM ${messages} lm
+        WHERE lm.id IN (SELECT s.message_id FROM submitted s WHERE s.message_id NOT IN (SELECT id FROM updated))
+          AND lm.deleted_at IS NULL
+          FOR SHARE OF lm
      )
-     UPDATE ${messages} m
-        SET status = CASE WHEN d.orphaned THEN 'failed_permanent' ELSE d.status END,
-            last_error = CASE WHEN d.orphaned THEN 'endpoint deleted' ELSE d.last_error END,
-            next_attempt_at = CASE WHEN d.orphaned THEN NULL ELSE d.next_attempt_at END,
-            held = d.status = 'pending_retry' AND d.paused AND NOT d.orphaned,
-            attempt_count = d.attempt_count,
-            fast_retry_count = d.fast_retry_count,
-            response_status = COALESCE(d.response_status, m.response_status),
-            response_latency_ms = COALESCE(d.response_latency_ms, m.response_latency_ms),
-            first_attempt_at = COALESCE(m.first_attempt_at, d.attempted_at),
-            delivered_at = CASE WHEN d.status = 'succeeded' THEN now() ELSE m.delivered_at END,
-            failed_at = CASE WHEN d.status = 'failed_permanent' OR d.orphaned THEN now() ELSE NULL END,
-            locked_until = NULL, locked_by = NULL, updated_at = now()
-       FROM decided d
-      WHERE m.id = d.message_id AND m.status = 'delivering' AND m.locked_by = $3`,
+     INSERT INTO ${attemptsTable} (id, message_id, project_id, ${endpointColumn}, attempt_no, response_status,
+            response_latency_ms, processing_ms, error_text, response_headers, response_body,
+            response_body_truncated, request_headers, retry_type, retry_after_seconds, resolved_ip, dns_ms,
+            tcp_connect_ms, tls_handshake_ms, ttfb_ms, transfer_ms, conn_reused, created_at)
+     SELECT s.* FROM submitted s
+      WHERE s.message_id IN (SELECT id FROM updated) OR s.message_id IN (SELECT id FROM lost)`,
     [jsonWithoutNul(attempts), jsonWithoutNul(updates), workerId],
   );
 }

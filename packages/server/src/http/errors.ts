@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   ENDPOINT_NOT_FOUND: { status: 404, message: 'Endpoint not found' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
   EXPORT_NOT_FOUND: { status: 404, message: 'Export not found' },
+  EVENT_NOT_FOUND: { status: 404, message: 'Pull event not found' },
   ROUTE_NOT_FOUND: { status: 404, message: 'Route not found' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
   LAST_API_KEY: {

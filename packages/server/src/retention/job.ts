@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
+import { purgeExpired } from '../modules/pull/event-store.js';
 import { removeExpiredEndpoints } from '../modules/inbound/endpoint-store.js';
 import * as store from './store.js';
 
@@ -17,6 +18,8 @@ export interface RetentionRun {
   stamped: number;
   payloadsRemoved: number;
   messagesDeleted: number;
+  /** Pull events past their endpoint's retention_days, removed with their payload. */
+  pullEventsDeleted: number;
   /** Ephemeral inbound endpoints past their time, removed with their messages. */
   endpointsExpired: number;
 }
@@ -53,7 +56,13 @@ export class RetentionJob {
 
   async runOnce(): Promise<RetentionRun> {
     const { retentionDays, metadataRetentionDays } = this.settings;
-    const run: RetentionRun = { stamped: 0, payloadsRemoved: 0, messagesDeleted: 0, endpointsExpired: 0 };
+    const run: RetentionRun = {
+      stamped: 0,
+      payloadsRemoved: 0,
+      messagesDeleted: 0,
+      pullEventsDeleted: 0,
+      endpointsExpired: 0,
+    };
     run.endpointsExpired = await this.drain(
       () => removeExpiredEndpoints(this.db, EXPIRED_ENDPOINT_BATCH),
       EXPIRED_ENDPOINT_BATCH,
@@ -65,6 +74,7 @@ export class RetentionJob {
         store.removeExpiredMetadata(this.db, table, metadataRetentionDays, BATCH),
       );
     }
+    run.pullEventsDeleted = await this.drain(() => purgeExpired(this.db, BATCH));
     return run;
   }
 
@@ -73,7 +83,12 @@ export class RetentionJob {
     this.timer = setTimeout(() => {
       this.running = this.runOnce()
         .then((run) => {
-          if (run.payloadsRemoved > 0 || run.messagesDeleted > 0 || run.endpointsExpired > 0)
+          if (
+            run.payloadsRemoved > 0 ||
+            run.messagesDeleted > 0 ||
+            run.pullEventsDeleted > 0 ||
+            run.endpointsExpired > 0
+          )
             this.log.info(run, 'retention applied');
         })
         .catch((error) =>

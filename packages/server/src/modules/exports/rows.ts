@@ -59,7 +59,7 @@ export function exportPage(
     `SELECT m.id, m.${t.endpointColumn}::text AS endpoint_id, e.url, m.status, m.attempt_count, m.created_at,
             m.delivered_at, m.response_status, m.response_latency_ms, m.last_error, m.created_at::text AS position
        FROM ${t.messages} m JOIN ${t.endpoints} e ON e.id = m.${t.endpointColumn}
-      WHERE m.project_id = $1 AND m.created_at >= $2 AND m.created_at <= $3
+      WHERE m.project_id = $1 AND m.deleted_at IS NULL AND m.created_at >= $2 AND m.created_at <= $3
         AND ($4::text IS NULL OR m.status = $4)
         AND ($5::text IS NULL OR m.${t.endpointColumn}::text = $5)
         AND ($6::timestamptz IS NULL OR (m.created_at, m.id) > ($6, $7::uuid))

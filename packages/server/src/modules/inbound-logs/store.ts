@@ -41,7 +41,7 @@ export function listInboundLogs(
             round(extract(epoch FROM m.delivered_at - m.created_at) * 1000)::integer AS total_delivery_ms,
             ${KEY.sortKey}
        FROM inbound_messages m JOIN inbound_endpoints e ON e.id = m.inbound_endpoint_id
-      WHERE m.project_id = $1
+      WHERE m.project_id = $1 AND m.deleted_at IS NULL
         AND ($2::text IS NULL OR m.status = $2)
         AND ($3::uuid IS NULL OR m.inbound_endpoint_id = $3)
         AND ($4::timestamptz IS NULL OR m.created_at >= $4::timestamptz)

@@ -28,6 +28,8 @@ export const InboundMessage = Type.Object({
   total_delivery_ms: Type.Optional(Type.Integer({ description: 'From receipt to successful delivery' })),
   delivered_at: OptionalString,
   failed_at: OptionalString,
+  deleted_at: Type.Optional(Type.String({ description: 'Set once the message was deleted' })),
+  deleted_by_api_key_id: Type.Optional(Type.String({ description: 'The API key that deleted it' })),
 });
 
 const msBetween = (from: Date, to: Date | null) => (to ? Math.max(0, to.getTime() - from.getTime()) : null);
@@ -55,5 +57,7 @@ export function presentInboundMessage(row: InboundMessageRow) {
     total_delivery_ms: msBetween(row.created_at, row.delivered_at),
     delivered_at: toRfc3339(row.delivered_at),
     failed_at: row.status === 'failed_permanent' ? toRfc3339(row.failed_at) : null,
+    deleted_at: toRfc3339(row.deleted_at),
+    deleted_by_api_key_id: row.deleted_by_api_key_id,
   });
 }

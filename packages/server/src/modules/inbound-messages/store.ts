@@ -20,6 +20,8 @@ export interface InboundMessageRow {
   failed_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  deleted_at: Date | null;
+  deleted_by_api_key_id: string | null;
 }
 
 export async function findInboundMessage(
@@ -30,7 +32,7 @@ export async function findInboundMessage(
   const rows = await db.query<InboundMessageRow>(
     `SELECT id, project_id, inbound_endpoint_id, status, content_type, size_bytes, payload_sha256, idempotency_key,
             attempt_count, replay_count, next_attempt_at, last_error, response_status, response_latency_ms,
-            first_attempt_at, delivered_at, failed_at, created_at, updated_at
+            first_attempt_at, delivered_at, failed_at, created_at, updated_at, deleted_at, deleted_by_api_key_id
        FROM inbound_messages WHERE id = $1 AND project_id = $2`,
     [id, projectId],
   );

@@ -63,8 +63,11 @@ const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
 const JSON_COLUMNS = new Set<string>(['allowed_cidrs', 'idempotency_header_names']);
 const COLUMNS = `id::text AS id, project_id::text AS project_id, ${SETTING_COLUMNS.join(', ')},
   secret_token_hash, secret_token_sealed, paused, ephemeral, expires_at, created_at, updated_at, deleted_at`;
-/** Not deleted, and not an ephemeral endpoint past its time (the sweep removes those a little later). */
-const NOT_GONE = 'deleted_at IS NULL AND (expires_at IS NULL OR expires_at > now())';
+/**
+ * Not deleted, and not an ephemeral endpoint past its time (the sweep removes those a little later). Pull
+ * endpoints share the table but are managed under /v1/pull-endpoints only.
+ */
+const NOT_GONE = "deleted_at IS NULL AND (expires_at IS NULL OR expires_at > now()) AND mode <> 'pull'";
 const LIVE = `project_id = $1 AND id = $2 AND ${NOT_GONE}`;
 
 function values(settings: InboundSettings): unknown[] {

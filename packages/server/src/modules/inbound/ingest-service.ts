@@ -3,6 +3,7 @@ import { safeEqual, sha256Hex } from '../../lib/crypto.js';
 import { isUuid, newUuid } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { Db } from '../../store/db.js';
+import { storePullEvent } from '../pull/ingest.js';
 import * as store from './ingest-store.js';
 import { MAX_INGEST_BYTES } from './request-body.js';
 import { collectHeaders, redactHeaders } from './request-headers.js';
@@ -56,6 +57,7 @@ export class IngestService {
   ) {}
 
   async ingest(request: IngestRequest): Promise<IngestOutcome> {
+    const startedAt = this.now();
     const { headers, lookup } = collectHeaders(request.rawHeaders);
     let target: store.IngestTarget | null = null;
     const reject = async (reason: RejectionReason, detail: string | null): Promise<IngestOutcome> => {
@@ -93,6 +95,21 @@ export class IngestService {
     if (failure) return reject(failure.reason, failure.detail);
 
     const idempotencyKey = idempotencyKeyOf(target.idempotency_header_names, lookup);
+    if (target.mode === 'pull') {
+      const sourceIp = request.ip || null;
+      const stored = await storePullEvent(
+        this.db,
+        target,
+        { body, headers, lookup, sourceIp, idempotencyKey, startedAt },
+        this.now,
+      );
+      if (stored) return this.accepted(target, stored.id, stored.duplicate);
+      // Paused (or disabled, or deleted) between the check and the insert: nothing was stored.
+      const current = await store.findIngestTarget(this.db, target.id);
+      if (current?.paused && !current.deleted_at) return reject('endpoint_paused', 'paused while received');
+      if (current && !current.active && !current.deleted_at) return reject('endpoint_inactive', null);
+      return reject('endpoint_deleted', 'deleted while the request was received');
+    }
     if (idempotencyKey) {
       const existing = await store.findByIdempotencyKey(this.db, target.id, idempotencyKey);
       if (existing) return this.accepted(target, existing, true);

@@ -6,7 +6,6 @@ export type IngestTarget = Pick<
   InboundEndpointRow,
   | 'id'
   | 'project_id'
-  | 'mode'
   | 'secret_token_hash'
   | 'verify_static_token'
   | 'token_header_name'
@@ -24,7 +23,12 @@ export type IngestTarget = Pick<
   | 'active'
   | 'paused'
   | 'deleted_at'
->;
+> & {
+  mode: 'forward' | 'cli' | 'pull';
+  /** Pull mode only: where the event type is read. */
+  event_type_source: 'body' | 'header' | null;
+  event_type_path: string | null;
+};
 
 /** The endpoint an ingest names, deleted or not, in any project: the path token is the credential. */
 export async function findIngestTarget(db: Queryable, id: string): Promise<IngestTarget | null> {
@@ -32,7 +36,7 @@ export async function findIngestTarget(db: Queryable, id: string): Promise<Inges
     `SELECT id::text AS id, project_id::text AS project_id, mode, secret_token_hash, verify_static_token,
             token_header_name, token_query_param, token_value_hash, verify_hmac, hmac_header_name, hmac_secret,
             timestamp_header_name, timestamp_ttl_seconds, verify_ip_allowlist, allowed_cidrs,
-            idempotency_header_names, ingest_response_code, active, paused,
+            idempotency_header_names, ingest_response_code, active, paused, event_type_source, event_type_path,
             -- An ephemeral endpoint past its time answers as a deleted one until the sweep removes it.
             CASE WHEN expires_at <= now() THEN COALESCE(deleted_at, expires_at) ELSE deleted_at END AS deleted_at
        FROM inbound_endpoints WHERE id = $1`,

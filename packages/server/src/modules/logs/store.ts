@@ -26,7 +26,7 @@ export function listSummaries(
   query: SummaryQuery,
 ): Promise<SummaryRow[]> {
   const params: unknown[] = [projectId];
-  const where = ['m.project_id = $1'];
+  const where = ['m.project_id = $1', 'm.deleted_at IS NULL'];
   const add = (sql: (n: string) => string, value: unknown) => {
     params.push(value);
     where.push(sql(`$${params.length}`));

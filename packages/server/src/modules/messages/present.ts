@@ -25,6 +25,8 @@ export function presentMessage(row: MessageRow) {
     delivered_at: toRfc3339(row.delivered_at),
     failed_at: toRfc3339(row.failed_at),
     retention_hours: row.retention_hours,
+    deleted_at: toRfc3339(row.deleted_at),
+    deleted_by_api_key_id: row.deleted_by_api_key_id,
     created_at: toRfc3339(row.created_at),
     updated_at: toRfc3339(row.updated_at),
   });

@@ -40,6 +40,8 @@ export const Message = Type.Object({
   delivered_at: OptionalString,
   failed_at: OptionalString,
   retention_hours: OptionalInt,
+  deleted_at: Type.Optional(Type.String({ description: 'Set once the message was deleted' })),
+  deleted_by_api_key_id: Type.Optional(Type.String({ description: 'The API key that deleted it' })),
   created_at: Type.String(),
   updated_at: Type.String(),
 });

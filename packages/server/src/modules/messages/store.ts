@@ -21,13 +21,15 @@ export interface MessageRow {
   delivered_at: Date | null;
   failed_at: Date | null;
   retention_hours: number | null;
+  deleted_at: Date | null;
+  deleted_by_api_key_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const MESSAGE_COLUMNS = `id, project_id, endpoint_id, mode, status, held, content_type, size_bytes, payload_sha256,
   idempotency_key, attempt_count, replay_count, next_attempt_at, last_error, response_status, response_latency_ms,
-  first_attempt_at, delivered_at, failed_at, retention_hours, created_at, updated_at`;
+  first_attempt_at, delivered_at, failed_at, retention_hours, created_at, updated_at, deleted_at, deleted_by_api_key_id`;
 
 export async function findMessage(db: Queryable, projectId: string, id: string): Promise<MessageRow | null> {
   const rows = await db.query<MessageRow>(

@@ -33,7 +33,7 @@ export async function listIdsByStatus(
 ): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
     `SELECT id FROM ${queue.messages}
-      WHERE project_id = $1 AND status = $2 AND ($3::${queue.endpointType} IS NULL OR ${queue.endpointColumn} = $3)
+      WHERE project_id = $1 AND status = $2 AND deleted_at IS NULL AND ($3::${queue.endpointType} IS NULL OR ${queue.endpointColumn} = $3)
       ORDER BY created_at, id LIMIT $4`,
     [projectId, filter.status, filter.endpointId, filter.limit],
   );

@@ -21,7 +21,7 @@ const COLUMNS = `id::text AS id, inbound_endpoint_id::text AS endpoint_id, conte
 /** Messages by id, in the order asked for (ids come from trusted notifications). */
 export async function loadMessages(db: Queryable, ids: readonly string[]): Promise<StreamMessage[]> {
   const rows = await db.query<StreamMessage>(
-    `SELECT ${COLUMNS} FROM inbound_messages WHERE id = ANY($1::uuid[])`,
+    `SELECT ${COLUMNS} FROM inbound_messages WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
     [ids],
   );
   const byId = new Map(rows.map((row) => [row.id, row]));
@@ -37,7 +37,7 @@ export function loadNotHandedOver(
 ): Promise<StreamMessage[]> {
   return db.query<StreamMessage>(
     `SELECT ${COLUMNS} FROM inbound_messages
-      WHERE inbound_endpoint_id = $1 AND handed_over_at IS NULL AND ($2::uuid IS NULL OR id > $2::uuid)
+      WHERE inbound_endpoint_id = $1 AND handed_over_at IS NULL AND deleted_at IS NULL AND ($2::uuid IS NULL OR id > $2::uuid)
       ORDER BY id LIMIT $3`,
     [endpointId, afterId, limit],
   );
@@ -58,7 +58,8 @@ export function loadPollPage(
 ): Promise<StreamMessage[]> {
   return db.query<StreamMessage>(
     `SELECT ${COLUMNS} FROM inbound_messages
-      WHERE inbound_endpoint_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid OR handed_over_at IS NULL)
+      WHERE inbound_endpoint_id = $1 AND deleted_at IS NULL
+        AND ($2::uuid IS NULL OR id > $2::uuid OR handed_over_at IS NULL)
       ORDER BY id LIMIT $3`,
     [endpointId, afterId, limit],
   );
@@ -91,7 +92,7 @@ export async function recordDeliveryResult(
               attempt_count = attempt_count + 1, first_attempt_at = COALESCE(first_attempt_at, now()),
               delivered_at = now(), handed_over_at = COALESCE(handed_over_at, now()), last_error = NULL,
               updated_at = now()
-        WHERE id = $3 AND project_id = $1 AND inbound_endpoint_id = $2
+        WHERE id = $3 AND project_id = $1 AND inbound_endpoint_id = $2 AND deleted_at IS NULL
         RETURNING id, project_id, inbound_endpoint_id, attempt_count
      )
      INSERT INTO inbound_attempts (id, message_id, project_id, inbound_endpoint_id, attempt_no, response_status,
