@@ -19,11 +19,16 @@ for (const kind of storeKinds()) {
       receiver = await Receiver.start();
       receiver.setDefault((_req: unknown, res: ServerResponse) => res.writeHead(400).end());
       endpointIds = [];
-      for (let i = 0; i < 5; i++) endpointIds.push((await hb.endpoints.create({ url: `${receiver.url}/e${i}` })).id);
+      for (let i = 0; i < 5; i++)
+        endpointIds.push((await hb.endpoints.create({ url: `${receiver.url}/e${i}` })).id);
       sent = [];
-      for (let i = 0; i < 5; i++) sent.push((await hb.send({ endpointId: endpointIds[0]!, payload: { i } })).messageId);
+      for (let i = 0; i < 5; i++)
+        sent.push((await hb.send({ endpointId: endpointIds[0]!, payload: { i } })).messageId);
       // 400 is permanent: every message lands in the DLQ.
-      await eventually(async () => ((await hb.dlq.list({ limit: 100 })).data.length === 5 ? true : undefined), 'DLQ filled');
+      await eventually(
+        async () => ((await hb.dlq.list({ limit: 100 })).data.length === 5 ? true : undefined),
+        'DLQ filled',
+      );
     });
     after(async () => {
       await receiver?.close();
@@ -46,7 +51,10 @@ for (const kind of storeKinds()) {
       const third = await second!.getNextPage();
       assert.equal(third!.hasNextPage(), false);
       assert.equal(await third!.getNextPage(), null);
-      assert.deepEqual([...first.data, ...second!.data, ...third!.data].map((e) => e.id), seen);
+      assert.deepEqual(
+        [...first.data, ...second!.data, ...third!.data].map((e) => e.id),
+        seen,
+      );
 
       const resumed = await hb.endpoints.list({ limit: 2, cursor: first.nextCursor! });
       assert.deepEqual(resumed.data, second!.data, 'a saved cursor resumes the listing');
@@ -69,11 +77,19 @@ for (const kind of storeKinds()) {
 
     it('inbound endpoints, inbound logs and rejections iterate across pages', async () => {
       const inbound = [];
-      for (let i = 0; i < 3; i++) inbound.push(await hb.inbound.endpoints.create({ name: `in${i}`, mode: 'cli' }));
+      for (let i = 0; i < 3; i++)
+        inbound.push(await hb.inbound.endpoints.create({ name: `in${i}`, mode: 'cli' }));
       assert.equal((await hb.inbound.endpoints.list({ limit: 1 }).toArray()).length, 3);
       for (const endpoint of inbound) {
-        await fetch(endpoint.ingest_url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
-        await fetch(endpoint.ingest_url.replace(endpoint.secret_token, 'f'.repeat(32)), { method: 'POST', body: '{}' });
+        await fetch(endpoint.ingest_url, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        });
+        await fetch(endpoint.ingest_url.replace(endpoint.secret_token, 'f'.repeat(32)), {
+          method: 'POST',
+          body: '{}',
+        });
       }
       assert.equal((await hb.inbound.logs.list({ limit: 1 }).toArray()).length, 3);
       const rejections = await hb.inbound.rejections.list({ limit: 2 }).toArray();
@@ -89,7 +105,10 @@ for (const kind of storeKinds()) {
       const first = await hb.listEndpoints(3);
       assert.equal(first.hasMore, true);
       const second = await hb.listEndpoints({ limit: 3, cursor: first.nextCursor! });
-      assert.deepEqual(new Set([...first.endpoints, ...second.endpoints].map((e) => e.id)), new Set(endpointIds));
+      assert.deepEqual(
+        new Set([...first.endpoints, ...second.endpoints].map((e) => e.id)),
+        new Set(endpointIds),
+      );
       const logs = await hb.getLogs({ limit: 4 });
       const more = await hb.getLogs({ limit: 4, cursor: logs.nextCursor! });
       assert.deepEqual(new Set([...logs.messages, ...more.messages].map((m) => m.messageId)), new Set(sent));
