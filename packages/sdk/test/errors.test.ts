@@ -31,12 +31,12 @@ import {
 
 /** Runs `call`, expects `type`, checks the fields every API error carries, and returns the error. */
 async function expectApiError<E extends APIError>(
-  call: Promise<unknown>,
+  call: PromiseLike<unknown>,
   type: new (...args: never[]) => E,
   status: number,
   code: string,
 ): Promise<E> {
-  const error = await call.then(
+  const error = await Promise.resolve(call).then(
     () => assert.fail(`expected ${type.name}`),
     (e: unknown) => e,
   );

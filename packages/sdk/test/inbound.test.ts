@@ -7,6 +7,7 @@ import type { HookBridge } from '@hookbridge/sdk';
 import { verify } from '@hookbridge/sdk/webhooks';
 import { eventually, Receiver, startServerWithSdk, storeKinds, type TestServer } from './helpers.js';
 
+type IngestAnswer = { data: { message_id: string } };
 const ingest = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, {
     method: 'POST',
@@ -120,8 +121,10 @@ for (const kind of storeKinds()) {
     it('messages: get, attempts, replay, replay-all, replay-batch; logs; rejections; metrics (both shapes)', async () => {
       const endpoint = await hb.inbound.endpoints.create({ name: 'fwd', url: `${receiver.url}/fwd` });
       receiver.respond('/fwd', (_req: unknown, res: ServerResponse) => res.writeHead(500).end());
-      const first = (await (await ingest(endpoint.ingest_url, { n: 'a' })).json()).data.message_id as string;
-      const second = (await (await ingest(endpoint.ingest_url, { n: 'b' })).json()).data.message_id as string;
+      const first = ((await (await ingest(endpoint.ingest_url, { n: 'a' })).json()) as IngestAnswer).data
+        .message_id;
+      const second = ((await (await ingest(endpoint.ingest_url, { n: 'b' })).json()) as IngestAnswer).data
+        .message_id;
       await waitStatus(second, 'succeeded');
       const pending = await waitStatus(first, 'pending_retry');
       assert.equal(pending.inbound_endpoint_id, endpoint.id);

@@ -142,7 +142,10 @@ describe('verify accepts', () => {
 
   it('Node array header values, and a non-JSON body as text', () => {
     const delivery = sign('plain text body', SECRET, { timestamp: NOW });
-    const headers = { ...delivery.headers, 'x-webhook-signature': [delivery.headers['x-webhook-signature']] };
+    const headers = {
+      ...delivery.headers,
+      'x-webhook-signature': [delivery.headers['x-webhook-signature']!],
+    };
     assert.equal(verify(delivery.body, headers, SECRET, clock).payload, 'plain text body');
   });
 
