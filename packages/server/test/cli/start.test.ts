@@ -55,6 +55,9 @@ describe('hookbridge start on the embedded store', () => {
 
     const server = runHookbridge(['start', ...args]);
     const [, url] = await server.waitFor(LISTENING, 90_000);
+    await server.waitFor(
+      /No new API key is printed for an existing store; create one with `npx hookbridge keys create`/,
+    );
     assert.doesNotMatch(server.output(), /hb_live_/);
     assert.equal((await call(url!, 'GET', '/v1/api-keys', { key: firstKey })).status, 200);
     const list = await call(url!, 'GET', '/v1/api-keys', { key: testKey });

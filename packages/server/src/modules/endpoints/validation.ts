@@ -5,7 +5,8 @@ export const URL_MIN_LENGTH = 12;
 export const URL_MAX_LENGTH = 2048;
 
 // The first thing a newcomer trying a receiver on localhost meets: say how development lifts the rule.
-const PRIVATE_HINT = 'for a development receiver, start the server with HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS=true';
+const PRIVATE_HINT =
+  'for a development receiver, start the server with HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS=true';
 
 function invalid(message: string): never {
   throw new AppError('INVALID_ENDPOINT', message);
@@ -32,7 +33,9 @@ export async function validateEndpointUrl(url: unknown, options: { allowPrivate:
   }
   const scheme = parsed.protocol;
   if (scheme === 'http:' && !options.allowPrivate) {
-    invalid(`url must start with https://; plain http:// is allowed only to private addresses (${PRIVATE_HINT})`);
+    invalid(
+      `url must start with https://; plain http:// is allowed only to private addresses (${PRIVATE_HINT})`,
+    );
   }
   if (scheme !== 'https:' && scheme !== 'http:') invalid('url must start with https://');
   if (!/^https?:\/\//i.test(url)) invalid('url must start with https://');
