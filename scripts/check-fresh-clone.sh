@@ -7,7 +7,7 @@ commit="$(git -C "$repo" rev-parse HEAD)"
 work="$(mktemp -d)"
 server=""
 cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
+  if [ -n "$server" ]; then kill -KILL -- "-$server" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -35,7 +35,9 @@ grep -q "no HookBridge store in $PWD/.hookbridge" "$work/refused.txt" || { cat "
 [ ! -e .hookbridge ] || fail 'keys create without a store created one'
 
 # First start prints a key; port 0 because 8080 may be busy on a CI machine.
-npx hookbridge start --port 0 >"$work/start.log" 2>&1 &
+# Its own process group, like a terminal's foreground job: npx runs the bin under `sh -c`, which does not
+# pass signals on, so the group gets the SIGTERM as Ctrl-C would send a terminal's group SIGINT.
+setsid npx hookbridge start --port 0 >"$work/start.log" 2>&1 &
 server=$!
 for _ in $(seq 1 180); do
   grep -q 'hb_live_' "$work/start.log" && break
@@ -43,9 +45,15 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 grep -q 'hb_live_' "$work/start.log" || { cat "$work/start.log"; fail 'the first start printed no key'; }
-kill -TERM "$server"
-wait "$server" || fail 'start did not shut down cleanly'
+# npm exits 143 on the signal; the server's clean exit releases the store lock.
+kill -TERM -- "-$server"
+wait "$server" || true
 server=""
+for _ in $(seq 1 30); do
+  [ -e .hookbridge/hookbridge.lock ] || break
+  sleep 1
+done
+[ ! -e .hookbridge/hookbridge.lock ] || fail 'start did not shut down cleanly (the store is still locked)'
 
 npx hookbridge keys create --label fresh-clone >"$work/key.txt" || fail 'keys create failed'
 grep -qE '^hb_live_[a-z0-9]{32}$' "$work/key.txt" || fail 'keys create printed no key'
