@@ -12,6 +12,7 @@ import { resolveMasterKey } from './store/master-key.js';
 import { migrate } from './store/migrate.js';
 import { openStore } from './store/open.js';
 import { listenFailure } from './preflight.js';
+import { EmbeddedMaintenance } from './store/embedded-maintenance.js';
 
 export interface Roles {
   /** Serve the HTTP API. */
@@ -65,6 +66,11 @@ export async function startServer(
   await delivery?.start();
   const retention = roles.worker ? new RetentionJob(db, config, log.child({ component: 'retention' })) : null;
   retention?.start();
+  const maintenance =
+    roles.worker && db.kind === 'embedded'
+      ? new EmbeddedMaintenance(db, log.child({ component: 'maintenance' }))
+      : null;
+  maintenance?.start();
   // Exports are built by API processes: their files are served from the same exports directory.
   const exportRunner = roles.api
     ? new ExportRunner(db, services.exports, services.billing, log.child({ component: 'exports' }))
@@ -82,6 +88,7 @@ export async function startServer(
       await app.close().catch(() => {});
       await stopKeyListener();
       await retention?.stop();
+      await maintenance?.stop();
       await exportRunner?.stop();
       await delivery?.close();
       throw listenFailure(error, config.host, config.port);
@@ -103,6 +110,7 @@ export async function startServer(
         await app?.close();
         await stopKeyListener?.();
         await retention?.stop();
+        await maintenance?.stop();
         await exportRunner?.stop();
         await delivery?.close();
         services.wake.close();
