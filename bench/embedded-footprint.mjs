@@ -38,7 +38,9 @@ function timed(args, { untilOutput, onReady } = {}) {
       output += chunk;
       if (untilOutput && !ready && untilOutput.test(output)) {
         ready = true;
-        const node = Number(spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim());
+        const node = Number(
+          spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim(),
+        );
         try {
           await onReady(node, output);
         } catch (error) {
@@ -94,8 +96,9 @@ try {
           while (sent < N) {
             sent++;
             const payload = { event: 'order.created', id: sent, note: 'x'.repeat(200) };
-            last = (await api(url, key, 'POST', '/v1/webhooks/send', { endpoint_id: endpoint.data.id, payload }))
-              .data.message_id;
+            last = (
+              await api(url, key, 'POST', '/v1/webhooks/send', { endpoint_id: endpoint.data.id, payload })
+            ).data.message_id;
           }
         }),
       );
@@ -130,10 +133,20 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-console.log(`embedded store, ${N} messages of ~250 bytes sent and delivered in ${figures.sendAndDeliverSeconds} s`);
-console.log(`RSS: idle after first start ${mib(figures.idleRss)}, peak of first start ${mib(figures.firstStartPeak)}`);
+console.log(
+  `embedded store, ${N} messages of ~250 bytes sent and delivered in ${figures.sendAndDeliverSeconds} s`,
+);
+console.log(
+  `RSS: idle after first start ${mib(figures.idleRss)}, peak of first start ${mib(figures.firstStartPeak)}`,
+);
 console.log(`     after ${N} messages ${mib(figures.busyRss)}`);
-console.log(`     idle after restart ${mib(figures.restartIdleRss)}, peak of restart ${mib(figures.restartPeak)}`);
+console.log(
+  `     idle after restart ${mib(figures.restartIdleRss)}, peak of restart ${mib(figures.restartPeak)}`,
+);
 console.log(`     peak of keys create ${mib(figures.keysCreatePeak)}`);
-console.log(`disk (pgdata): empty ${mib(figures.diskEmpty)}, after ${N} messages ${mib(figures.diskAfter)} (WAL ${mib(figures.walAfter)})`);
-console.log(`     after stop ${mib(figures.diskAfterStop)} (WAL ${mib(figures.walAfterStop)}), after restart and keys create ${mib(figures.diskFinal)} (WAL ${mib(figures.walFinal)})`);
+console.log(
+  `disk (pgdata): empty ${mib(figures.diskEmpty)}, after ${N} messages ${mib(figures.diskAfter)} (WAL ${mib(figures.walAfter)})`,
+);
+console.log(
+  `     after stop ${mib(figures.diskAfterStop)} (WAL ${mib(figures.walAfterStop)}), after restart and keys create ${mib(figures.diskFinal)} (WAL ${mib(figures.walFinal)})`,
+);
