@@ -1,5 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import type { Db } from './db.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -21,7 +23,9 @@ export async function openStore(
   if (config.databaseUrl) return openPostgresWaiting(config.databaseUrl, config.databaseWaitMs, onWait);
   const unlock = lockDataDir(config.dataDir);
   try {
-    const db = await openEmbedded({ dataDir: embeddedDir(config.dataDir) });
+    const dataDir = embeddedDir(config.dataDir);
+    const template = freshStoreTemplate(dataDir);
+    const db = await openEmbedded({ dataDir, ...(template ? { loadDataDir: template } : {}) });
     return {
       ...db,
       async close() {
@@ -37,6 +41,19 @@ export async function openStore(
 
 export function embeddedDir(dataDir: string): string {
   return join(dataDir, 'pgdata');
+}
+
+/** Built by `npm run build` (scripts/store-template.mjs); the same path from src/store and dist/store. */
+export const STORE_TEMPLATE = fileURLToPath(new URL('../../dist/store-template.tar.gz', import.meta.url));
+
+/**
+ * For a directory with no database yet, the initialised empty database the build made: unpacking it costs
+ * what opening an existing store costs, where PGlite's own initdb would double the peak memory. Without
+ * it (not built), PGlite runs initdb as before.
+ */
+function freshStoreTemplate(pgdata: string): Blob | null {
+  if (existsSync(join(pgdata, 'PG_VERSION')) || !existsSync(STORE_TEMPLATE)) return null;
+  return new Blob([readFileSync(STORE_TEMPLATE)]);
 }
 
 async function openPostgresWaiting(

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pino from 'pino';
 import { openEmbedded } from '../../src/store/embedded.js';
 import { EmbeddedMaintenance } from '../../src/store/embedded-maintenance.js';
+import { migrate } from '../../src/store/migrate.js';
+import { embeddedDir, openStore, STORE_TEMPLATE } from '../../src/store/open.js';
 
 const MiB = 1024 * 1024;
 
@@ -19,6 +21,27 @@ function walBytes(pgdata: string): number {
 describe('embedded store on disk', () => {
   const root = mkdtempSync(join(tmpdir(), 'hookbridge-disk-'));
   after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a new data directory starts from the template the build made, and is a lasting store', async () => {
+    assert.ok(existsSync(STORE_TEMPLATE), 'npm run build makes dist/store-template.tar.gz');
+    const dataDir = join(root, 'from-template');
+    const config = { databaseUrl: null, dataDir, databaseWaitMs: 0 };
+    const db = await openStore(config);
+    try {
+      assert.ok((await migrate(db)).length > 0);
+      await db.exec('CREATE TABLE kept (v int); INSERT INTO kept VALUES (7)');
+    } finally {
+      await db.close();
+    }
+    assert.ok(existsSync(join(embeddedDir(dataDir), 'PG_VERSION')));
+    const again = await openStore(config);
+    try {
+      assert.deepEqual(await again.query('SELECT v FROM kept'), [{ v: 7 }]);
+      assert.deepEqual(await migrate(again), []);
+    } finally {
+      await again.close();
+    }
+  });
 
   it('keeps its WAL at a few segments however much is written, and maintenance vacuums and checkpoints', async () => {
     const pgdata = join(root, 'pgdata');
