@@ -10,6 +10,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  databaseWaitMs: number;
   publicUrl: string | null;
   bootstrapApiKey: string | null;
   adminToken: string | null;
@@ -151,6 +152,7 @@ const SETTINGS: Setting<any>[] = [
     default: resolve('.hookbridge'),
   },
   { env: 'DATABASE_URL', key: 'databaseUrl', parse: url(['postgres:', 'postgresql:']), default: null },
+  { env: 'HOOKBRIDGE_DATABASE_WAIT_MS', key: 'databaseWaitMs', parse: int(0, 3600000), default: 30000 },
   { env: 'HOOKBRIDGE_PUBLIC_URL', key: 'publicUrl', parse: url(['http:', 'https:']), default: null },
   { env: 'HOOKBRIDGE_BOOTSTRAP_API_KEY', key: 'bootstrapApiKey', parse: apiKey, default: null },
   { env: 'HOOKBRIDGE_ADMIN_TOKEN', key: 'adminToken', parse: adminToken, default: null },

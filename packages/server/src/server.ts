@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './app.js';
-import { bootstrap } from './bootstrap.js';
+import { createFirstKey, registerBootstrapKey } from './bootstrap.js';
 import type { Config } from './config.js';
 import { createDeliveryWorkers } from './delivery/create-worker.js';
 import { RetentionJob } from './retention/job.js';
@@ -11,6 +11,8 @@ import type { Db } from './store/db.js';
 import { resolveMasterKey } from './store/master-key.js';
 import { migrate } from './store/migrate.js';
 import { openStore } from './store/open.js';
+import { listenFailure } from './preflight.js';
+import { EmbeddedMaintenance } from './store/embedded-maintenance.js';
 
 export interface Roles {
   /** Serve the HTTP API. */
@@ -34,7 +36,7 @@ export function createLogger(config: Config): Logger {
 /** Opens the store, migrates it and builds the services: what every command starts with. */
 export async function prepareStore(config: Config, log: Logger): Promise<{ db: Db; services: Services }> {
   const masterKey = resolveMasterKey(config);
-  const db = await openStore(config);
+  const db = await openStore(config, (message) => log.warn(message));
   try {
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
@@ -59,11 +61,16 @@ export async function startServer(
       'HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS is on: endpoints may target loopback and private networks. Development and tests only.',
     );
   }
-  const { firstKey } = await bootstrap(services);
+  await registerBootstrapKey(services);
   const delivery = roles.worker ? createDeliveryWorkers(services) : null;
   await delivery?.start();
   const retention = roles.worker ? new RetentionJob(db, config, log.child({ component: 'retention' })) : null;
   retention?.start();
+  const maintenance =
+    roles.worker && db.kind === 'embedded'
+      ? new EmbeddedMaintenance(db, log.child({ component: 'maintenance' }))
+      : null;
+  maintenance?.start();
   // Exports are built by API processes: their files are served from the same exports directory.
   const exportRunner = roles.api
     ? new ExportRunner(db, services.exports, services.billing, log.child({ component: 'exports' }))
@@ -75,12 +82,23 @@ export async function startServer(
   if (roles.api) {
     stopKeyListener = await services.apiKeys.listenForRevocations();
     app = await buildApp(services);
-    await app.listen({ port: config.port, host: config.host });
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      await app.close().catch(() => {});
+      await stopKeyListener();
+      await retention?.stop();
+      await maintenance?.stop();
+      await exportRunner?.stop();
+      await delivery?.close();
+      throw listenFailure(error, config.host, config.port);
+    }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     url = `http://${host}:${port}`;
   }
+  const firstKey = roles.api ? await createFirstKey(services) : null;
   let closing: Promise<void> | null = null;
   return {
     app,
@@ -92,6 +110,7 @@ export async function startServer(
         await app?.close();
         await stopKeyListener?.();
         await retention?.stop();
+        await maintenance?.stop();
         await exportRunner?.stop();
         await delivery?.close();
         services.wake.close();

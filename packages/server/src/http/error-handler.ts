@@ -38,14 +38,29 @@ export function installErrorHandling(app: FastifyInstance): void {
     return send(reply, request, mapped);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(
-      reply,
-      request,
-      new AppError('ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
-    ),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    // A path served under other methods answers 405 with the methods it has, as HTTP says.
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length > 0) {
+      return send(
+        reply,
+        request,
+        new AppError(
+          'METHOD_NOT_ALLOWED',
+          `Method ${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+          undefined,
+          {
+            allow: allowed.join(', '),
+          },
+        ),
+      );
+    }
+    return send(reply, request, new AppError('ROUTE_NOT_FOUND', `Route ${request.method} ${path} not found`));
+  });
 }
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 function send(reply: FastifyReply, request: FastifyRequest, error: AppError) {
   if (error.headers) reply.headers(error.headers);

@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.js';
+import { Envelope, ok } from './envelope.js';
 import { AppError } from './errors.js';
 
-const Status = Type.Object({ status: Type.String() });
+// In the same {data, meta} envelope as every other answer.
+const Status = Envelope(Type.Object({ status: Type.String() }));
 
 export function healthRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -14,9 +16,7 @@ export function healthRoutes(services: Services): FastifyPluginAsyncTypebox {
         config,
         schema: { tags: ['Operations'], summary: 'The process is alive', response: { 200: Status } },
       },
-      async () => ({
-        status: 'ok',
-      }),
+      async (request) => ok(request, { status: 'ok' }),
     );
     app.get(
       '/readyz',
@@ -28,13 +28,13 @@ export function healthRoutes(services: Services): FastifyPluginAsyncTypebox {
           response: { 200: Status, 503: Type.Ref('ErrorEnvelope') },
         },
       },
-      async () => {
+      async (request) => {
         try {
           await services.db.query('SELECT 1');
         } catch {
           throw new AppError('SERVICE_UNAVAILABLE', 'The store is not reachable');
         }
-        return { status: 'ready' };
+        return ok(request, { status: 'ready' });
       },
     );
   };

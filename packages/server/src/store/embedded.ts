@@ -8,12 +8,21 @@ export interface EmbeddedOptions {
   loadDataDir?: Blob;
 }
 
+/**
+ * PGlite runs PostgreSQL as a single-user backend: no checkpointer, no autovacuum. A checkpoint happens
+ * only when the WAL reaches max_wal_size (1 GB by default), and the segments it keeps are recycled up to
+ * that size, so a small max_wal_size keeps the WAL at a few segments; `maintain` (run by the server)
+ * vacuums and checkpoints. shared_buffers is taken from the process's memory: 32 MB instead of 128 MB.
+ */
+export const EMBEDDED_SETTINGS = ['max_wal_size=32MB', 'min_wal_size=32MB', 'shared_buffers=32MB'];
+
 /** PGlite is a single connection: queries and transactions are serialised by PGlite itself. */
 export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Db & { dump(): Promise<Blob> }> {
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: { 20: (value: string) => Number(value) },
+    startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS.flatMap((setting) => ['-c', setting])],
   });
   const run = async <Row>(target: PGlite | Transaction, sql: string, params?: readonly unknown[]) =>
     (await target.query<Row>(sql, params as unknown[])).rows;

@@ -22,7 +22,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
   const pool = new pg.Pool(clientConfig);
   // An idle client that loses its connection emits 'error' on the pool; without a listener that kills the process.
   pool.on('error', () => {});
-  await pool.query('SELECT 1');
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
   const listener = new NotificationListener(clientConfig);
   let closed: Promise<void> | null = null;
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { call } from '../helpers/http.js';
+import { SETTING_NAMES } from '../../src/config.js';
 import { killAll, runHookbridge, runToCompletion } from '../helpers/process.js';
 
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
@@ -55,6 +56,9 @@ describe('hookbridge start on the embedded store', () => {
 
     const server = runHookbridge(['start', ...args]);
     const [, url] = await server.waitFor(LISTENING, 90_000);
+    await server.waitFor(
+      /No new API key is printed for an existing store; create one with `npx hookbridge keys create`/,
+    );
     assert.doesNotMatch(server.output(), /hb_live_/);
     assert.equal((await call(url!, 'GET', '/v1/api-keys', { key: firstKey })).status, 200);
     const list = await call(url!, 'GET', '/v1/api-keys', { key: testKey });
@@ -85,6 +89,14 @@ describe('hookbridge start on the embedded store', () => {
     } finally {
       rmSync(bootDir, { recursive: true, force: true });
     }
+  });
+
+  it('--help lists the commands and every environment variable', async () => {
+    const help = await runToCompletion(['--help']);
+    assert.equal(help.code, 0);
+    for (const command of ['start', 'api', 'worker', 'migrate', 'keys'])
+      assert.match(help.output, new RegExp(`\\b${command}\\b`));
+    for (const name of SETTING_NAMES) assert.match(help.output, new RegExp(`\\b${name}\\b`), name);
   });
 
   it('refuses bad configuration with a clear message', async () => {

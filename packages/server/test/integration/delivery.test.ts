@@ -86,6 +86,20 @@ for (const kind of storeKinds()) {
       assert.match(metrics, /^hookbridge_attempt_duration_seconds_count\{outcome="succeeded"\} [1-9]/m);
     });
 
+    it('a repeated idempotency key answers the original message with its real status', async () => {
+      const target = nextPath();
+      const endpoint = await createEndpoint(api, receiver.url + target);
+      const body = { endpoint_id: endpoint.id, payload: { order: 1 }, idempotency_key: `resend-${kind}` };
+      const first = await api('POST', '/v1/webhooks/send', { body });
+      assert.equal(first.body.data.status, 'queued');
+      const id = first.body.data.message_id;
+      await waitForMessage(api, id, hasStatus('succeeded'));
+      const again = await api('POST', '/v1/webhooks/send', { body });
+      assert.equal(again.status, 202, again.text);
+      assert.deepEqual(again.body.data, { message_id: id, status: 'succeeded' });
+      assert.equal((await receiver.waitFor(1, target)).length, 1);
+    });
+
     it('signs with every active key during a rotation, and not at all with hmac_enabled false', async () => {
       const target = nextPath();
       const endpoint = await createEndpoint(api, receiver.url + target);

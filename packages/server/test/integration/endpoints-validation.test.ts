@@ -118,6 +118,19 @@ for (const kind of storeKinds()) {
       ['the unspecified address', 'https://0.0.0.0/x', 'ENDPOINT_BLOCKED', /not a public address/],
       ['localhost', 'https://localhost/x', 'ENDPOINT_BLOCKED', /localhost/],
       ['a name that does not resolve', 'https://does-not-exist.invalid/x', 'ENDPOINT_UNREACHABLE', /resolve/],
+      // The first refusal a newcomer meets names the setting that lifts it for development.
+      [
+        'a development receiver on http://localhost',
+        'http://localhost:3000/webhooks',
+        'INVALID_ENDPOINT',
+        /HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS=true/,
+      ],
+      [
+        'a development receiver on https://127.0.0.1',
+        'https://127.0.0.1:3000/webhooks',
+        'ENDPOINT_BLOCKED',
+        /not a public address; for a development receiver, start the server with HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS=true/,
+      ],
     ];
     for (const [name, url, code, message] of urlCases) {
       it(`refuses ${name} with ${code}`, async () => {

@@ -16,10 +16,29 @@ for (const kind of storeKinds()) {
     it('answers /healthz and /readyz without a key', async () => {
       const health = await call(server.url, 'GET', '/healthz');
       assert.equal(health.status, 200);
-      assert.deepEqual(health.body, { status: 'ok' });
+      assert.deepEqual(health.body.data, { status: 'ok' });
+      assert.match(health.body.meta.request_id, /^req_/);
       const ready = await call(server.url, 'GET', '/readyz');
       assert.equal(ready.status, 200);
-      assert.deepEqual(ready.body, { status: 'ready' });
+      assert.deepEqual(ready.body.data, { status: 'ready' });
+    });
+
+    it('answers a known path with a wrong method 405 with Allow, in the error envelope', async () => {
+      for (const key of [null, server.apiKey]) {
+        const response = await call(server.url, 'PUT', '/v1/api-keys', { key });
+        assert.equal(response.status, 405, response.text);
+        assert.equal(response.body.error.code, 'METHOD_NOT_ALLOWED');
+        assert.equal(response.headers.get('allow'), 'GET, HEAD, POST');
+        assert.match(
+          response.body.error.message,
+          /Method PUT is not allowed on \/v1\/api-keys; allowed: GET, HEAD, POST/,
+        );
+      }
+      const withId = await call(server.url, 'POST', '/v1/messages/01a21c36-fd76-7471-b381-d22d8c015e71', {
+        key: server.apiKey,
+      });
+      assert.equal(withId.status, 405);
+      assert.match(String(withId.headers.get('allow')), /GET/);
     });
 
     it('answers unknown routes with a 404 envelope, with or without a key', async () => {

@@ -4,6 +4,10 @@ import { AppError } from '../../http/errors.js';
 export const URL_MIN_LENGTH = 12;
 export const URL_MAX_LENGTH = 2048;
 
+// The first thing a newcomer trying a receiver on localhost meets: say how development lifts the rule.
+const PRIVATE_HINT =
+  'for a development receiver, start the server with HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS=true';
+
 function invalid(message: string): never {
   throw new AppError('INVALID_ENDPOINT', message);
 }
@@ -28,9 +32,12 @@ export async function validateEndpointUrl(url: unknown, options: { allowPrivate:
     invalid('url is not a valid URL');
   }
   const scheme = parsed.protocol;
-  if (scheme !== 'https:' && !(scheme === 'http:' && options.allowPrivate)) {
-    invalid('url must start with https://');
+  if (scheme === 'http:' && !options.allowPrivate) {
+    invalid(
+      `url must start with https://; plain http:// is allowed only to private addresses (${PRIVATE_HINT})`,
+    );
   }
+  if (scheme !== 'https:' && scheme !== 'http:') invalid('url must start with https://');
   if (!/^https?:\/\//i.test(url)) invalid('url must start with https://');
   if (parsed.username || parsed.password) invalid('url must not contain credentials (user:password@)');
   if (parsed.hostname === '') invalid('url must name a host');
@@ -38,7 +45,10 @@ export async function validateEndpointUrl(url: unknown, options: { allowPrivate:
   const check = await checkHost(parsed.hostname, { allowPrivate: options.allowPrivate });
   if (!check.ok) {
     if (check.reason === 'blocked') {
-      throw new AppError('ENDPOINT_BLOCKED', `url points to a private or internal address: ${check.detail}`);
+      throw new AppError(
+        'ENDPOINT_BLOCKED',
+        `url points to a private or internal address: ${check.detail}; ${PRIVATE_HINT}`,
+      );
     }
     throw new AppError('ENDPOINT_UNREACHABLE', `url host does not resolve: ${check.detail}`);
   }

@@ -19,7 +19,13 @@ export type SendRequest = Static<typeof SendBody>;
 
 export const SendAccepted = Type.Object({
   message_id: Type.String({ format: 'uuid' }),
-  status: Type.Literal('queued'),
+  status: Type.Union(
+    ['queued', 'delivering', 'succeeded', 'pending_retry', 'failed_permanent'].map((s) => Type.Literal(s)),
+    {
+      description:
+        '"queued" for a new message; a repeated idempotency key answers the original message\'s status',
+    },
+  ),
 });
 export type SendResponse = Static<typeof SendAccepted>;
 
@@ -53,7 +59,7 @@ export function sendRoutes(services: Services): FastifyPluginAsyncTypebox {
         const headers = body.headers ?? {};
         validateCustomHeaders(headers);
         await services.billing.quota.assertWithinQuota(projectIdOf(request), request.principal!.mode);
-        const { messageId } = await services.send.send({
+        const { messageId, status } = await services.send.send({
           projectId: projectIdOf(request),
           mode: request.principal!.mode,
           endpointId: body.endpoint_id,
@@ -62,7 +68,7 @@ export function sendRoutes(services: Services): FastifyPluginAsyncTypebox {
           idempotencyKey: body.idempotency_key ?? headerValue(request.headers['idempotency-key']),
           retentionHours: body.retention_hours ?? null,
         });
-        return reply.code(202).send(ok(request, { message_id: messageId, status: 'queued' as const }));
+        return reply.code(202).send(ok(request, { message_id: messageId, status }));
       },
     );
   };

@@ -31,7 +31,7 @@ export class SendService {
   }
 
   /** Accepts a message durably: it is committed before this resolves. */
-  async send(input: SendInput): Promise<{ messageId: string }> {
+  async send(input: SendInput): Promise<{ messageId: string; status: store.MessageStatus }> {
     if (!input.endpointId.startsWith('ep_')) {
       throw new AppError('INVALID_REQUEST', 'endpoint_id must be in format ep_xxx');
     }
@@ -63,7 +63,7 @@ export class SendService {
     });
     if (inserted) {
       if (!inserted.held) this.wake.poke();
-      return { messageId: inserted.id };
+      return { messageId: inserted.id, status: 'queued' };
     }
     // Nothing inserted: a concurrent send with the same key won, or the endpoint is not ours and live.
     const winner = key
@@ -73,8 +73,9 @@ export class SendService {
     throw new AppError('ENDPOINT_NOT_FOUND');
   }
 
+  /** A repeat of an accepted send answers the original message as it is now (it may be delivered already). */
   private replayed(existing: store.ExistingMessage, payloadSha256: string) {
     if (existing.payload_sha256 !== payloadSha256) throw new AppError('IDEMPOTENCY_MISMATCH');
-    return { messageId: existing.id };
+    return { messageId: existing.id, status: existing.status };
   }
 }

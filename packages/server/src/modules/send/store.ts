@@ -18,7 +18,10 @@ export interface NewMessage {
 export interface ExistingMessage {
   id: string;
   payload_sha256: string;
+  status: MessageStatus;
 }
+
+export type MessageStatus = 'queued' | 'delivering' | 'succeeded' | 'pending_retry' | 'failed_permanent';
 
 /**
  * Inserts a batch of messages in one statement: each row reads its live endpoint (a row whose endpoint
@@ -85,7 +88,7 @@ export async function findByIdempotencyKey(
   idempotencyKey: string,
 ): Promise<ExistingMessage | null> {
   const rows = await db.query<ExistingMessage>(
-    `SELECT id, payload_sha256 FROM messages
+    `SELECT id, payload_sha256, status FROM messages
       WHERE project_id = $1 AND endpoint_id = $2 AND idempotency_key = $3`,
     [projectId, endpointId, idempotencyKey],
   );
