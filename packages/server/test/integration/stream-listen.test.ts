@@ -269,6 +269,8 @@ for (const kind of storeKinds()) {
       await first.waitFor(2);
       assert.deepEqual(first.frames[0], { type: 'hello', ping_ms: 300, backlog: 2 });
       first.send({ type: 'ack', message_id: a });
+      assert.equal(first.frames[1].body_encoding, 'base64');
+      assert.equal(Buffer.from(first.frames[1].body, 'base64').toString(), 'a');
       const row = await waitForRow(server, a, (r) => r.handed_over_at !== null);
       assert.equal(row.status, 'queued');
       assert.equal(row.response_status, null);
@@ -315,9 +317,19 @@ for (const kind of storeKinds()) {
 
     it('long-poll ack=1 hands nothing over until POST …/listen/ack; results are recorded', async () => {
       const endpoint = await createInbound(api, { mode: 'cli' });
+      const path = `/v1/inbound-endpoints/${endpoint.id}/listen`;
+      const json = (
+        await ingest(endpoint.ingest_url, {
+          body: '{"x": 1.0}',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).body.data.message_id;
+      const jsonRow = (await api('GET', `${path}?ack=1`)).body.data[0];
+      assert.equal(jsonRow.message_id, json);
+      assert.equal(Buffer.from(jsonRow.body, 'base64').toString(), '{"x": 1.0}', 'JSON bodies base64 too');
+      await api('POST', `${path}/ack`, { body: { acks: [{ message_id: json }] } });
       const a = (await ingest(endpoint.ingest_url, { body: 'a' })).body.data.message_id;
       const b = (await ingest(endpoint.ingest_url, { body: 'b' })).body.data.message_id;
-      const path = `/v1/inbound-endpoints/${endpoint.id}/listen`;
       for (let n = 0; n < 2; n++) {
         const page = await api('GET', `${path}?ack=1`);
         assert.deepEqual(

@@ -62,7 +62,7 @@ export function listenPollRoutes(
               Type.String({
                 description:
                   '1: the client acknowledges through POST …/listen/ack, so listing hands nothing over; ' +
-                  'without `after` only what no listener was handed is listed',
+                  'without `after` only what no listener was handed is listed; every body is base64',
               }),
             ),
           }),
@@ -105,7 +105,7 @@ export function listenPollRoutes(
           next_cursor: last !== null && cursor !== null && cursor > last ? cursor : last,
           has_more: rows.length > LISTEN_PAGE,
         };
-        const data = page.map((message) => webhookFrame(message, false)).join(',');
+        const data = page.map((message) => webhookFrame(message, false, acks)).join(',');
         // Built by hand so inline JSON bodies keep their exact bytes (see frames.ts).
         return reply
           .type('application/json; charset=utf-8')

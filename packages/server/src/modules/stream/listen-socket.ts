@@ -59,7 +59,7 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
             '`{"type":"ping"}` periodically; the client answers each webhook with ' +
             '`{"type":"delivery_result","message_id","status","latency_ms"}`. A refusal (key, endpoint) is ' +
             'a plain HTTP error before the upgrade. Optional, for clients that acknowledge (hb): `ack=1` ' +
-            'sends `{"type":"hello","ping_ms","backlog"}` first; `{"type":"ack","message_id"}` hands a ' +
+            'sends `{"type":"hello","ping_ms","backlog"}` first and every body base64; `{"type":"ack","message_id"}` hands a ' +
             'message over without a result; `after=<message id>` (resume point) also sends every message ' +
             'after it that another listener took.',
           querystring: Type.Object({
@@ -178,7 +178,7 @@ class ListenSession {
     this.sent.add(message.id);
     if (this.sent.size > SENT_MEMORY) this.sent.delete(this.sent.values().next().value!);
     if (!this.lastId || message.id > this.lastId) this.lastId = message.id;
-    return this.write(webhookFrame(message));
+    return this.write(webhookFrame(message, true, this.scope.acks));
   }
 
   private write(frame: string): Promise<void> {
