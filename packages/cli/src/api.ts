@@ -1,19 +1,22 @@
-import {
-  type ApiResponse,
-  HookBridgeError,
-  type RequestOptions,
-  type RequestSpec,
-  ResourceClient,
-} from '@hookbridge/sdk';
+import { HookBridgeError, type RequestOptions, ResourceClient, type RetryMode } from '@hookbridge/sdk';
 import { CliError } from './errors.js';
 import { VERSION } from './version.js';
 
 export const USER_AGENT = `hb/${VERSION} (hookbridge cli; node ${process.versions.node})`;
 
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | null | undefined>;
+  body?: unknown;
+  retry: RetryMode;
+}
+
 /** The SDK's client, plus its transport for routes the SDK has no method for (noted for the SDK's owner). */
 export class CliClient extends ResourceClient {
-  request<T>(spec: RequestSpec, options?: RequestOptions): Promise<ApiResponse<T>> {
-    return this.transport.request<T>(spec, options);
+  async request<T>(spec: RequestSpec, options?: RequestOptions): Promise<{ status: number; body: T }> {
+    const response = await this.transport.request<T>(spec, options);
+    return { status: response.status, body: response.body };
   }
 }
 

@@ -34,19 +34,23 @@ export function cell(value: unknown): string {
 
 /** A list: one JSON array on stdout under --json (never null), a table otherwise. */
 export function showList(ctx: Context, rows: object[], columns: string[], empty: string): void {
-  if (ctx.json) return ctx.printer.emit(rows);
-  if (rows.length === 0) return ctx.printer.out(`${empty}\n`);
-  ctx.printer.out(
-    table(
-      columns.map((c) => c.toUpperCase()),
-      rows.map((row) => columns.map((c) => cell((row as Record<string, unknown>)[c]))),
-    ),
-  );
+  if (ctx.json) ctx.printer.emit(rows);
+  else if (rows.length === 0) ctx.printer.out(`${empty}\n`);
+  else
+    ctx.printer.out(
+      table(
+        columns.map((c) => c.toUpperCase()),
+        rows.map((row) => columns.map((c) => cell((row as Record<string, unknown>)[c]))),
+      ),
+    );
 }
 
 /** One object: its JSON under --json, `key: value` lines otherwise. */
 export function showRecord(ctx: Context, record: object | null): void {
-  if (ctx.json) return ctx.printer.emit(record ?? {});
+  if (ctx.json) {
+    ctx.printer.emit(record ?? {});
+    return;
+  }
   const entries = Object.entries(record ?? {});
   const width = Math.max(0, ...entries.map(([key]) => key.length));
   for (const [key, value] of entries) ctx.printer.out(`${`${key}:`.padEnd(width + 2)}${cell(value)}\n`);

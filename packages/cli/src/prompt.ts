@@ -6,7 +6,12 @@ import type { Printer } from './output.js';
  * Asks `question [y/N]` when stdin is a terminal; without one (scripts, CI) it proceeds only with
  * `force` (--yes / --force), so nothing destructive runs unasked. A "no" exits non-zero ("aborted").
  */
-export async function confirm(printer: Printer, question: string, force: boolean, requireTty = true): Promise<void> {
+export async function confirm(
+  printer: Printer,
+  question: string,
+  force: boolean,
+  requireTty = true,
+): Promise<void> {
   if (force) return;
   if (!process.stdin.isTTY) {
     if (!requireTty) return;

@@ -43,7 +43,9 @@ async function inboundTarget(client: CliClient, id: string | true): Promise<Inbo
 }
 
 function outboundCommands(program: Command): void {
-  const outbound = program.command('outbound').description('Manage outbound endpoints (where sends are delivered)');
+  const outbound = program
+    .command('outbound')
+    .description('Manage outbound endpoints (where sends are delivered)');
   listOptions(outbound.command('list').description('Outbound endpoints')).action(
     async (options: ListOptions, command: Command) => {
       const ctx = Context.of(command);
@@ -61,7 +63,11 @@ function outboundCommands(program: Command): void {
     .option('--set <key=value>', 'Any other field (repeatable), e.g. --set rate_limit=10', collect, [])
     .action(async (url: string, options: { description?: string; set: string[] }, command: Command) => {
       const ctx = Context.of(command);
-      const body = { url, ...(options.description ? { description: options.description } : {}), ...fields(options.set) };
+      const body = {
+        url,
+        ...(options.description ? { description: options.description } : {}),
+        ...fields(options.set),
+      };
       showRecord(ctx, await ctx.client().endpoints.create(body as never));
     });
   outbound
@@ -77,16 +83,23 @@ function outboundCommands(program: Command): void {
     .option('--url <url>', 'New URL')
     .option('--description <text>', 'New description')
     .option('--set <key=value>', 'Any other field (repeatable)', collect, [])
-    .action(async (id: string, options: { url?: string; description?: string; set: string[] }, command: Command) => {
-      const ctx = Context.of(command);
-      const body = {
-        ...(options.url ? { url: options.url } : {}),
-        ...(options.description ? { description: options.description } : {}),
-        ...fields(options.set),
-      };
-      if (Object.keys(body).length === 0) throw new CliError('nothing to update: pass --url, --description or --set');
-      showRecord(ctx, await ctx.client().endpoints.update(id, body as never));
-    });
+    .action(
+      async (
+        id: string,
+        options: { url?: string; description?: string; set: string[] },
+        command: Command,
+      ) => {
+        const ctx = Context.of(command);
+        const body = {
+          ...(options.url ? { url: options.url } : {}),
+          ...(options.description ? { description: options.description } : {}),
+          ...fields(options.set),
+        };
+        if (Object.keys(body).length === 0)
+          throw new CliError('nothing to update: pass --url, --description or --set');
+        showRecord(ctx, await ctx.client().endpoints.update(id, body as never));
+      },
+    );
   for (const verb of ['pause', 'resume'] as const) {
     outbound
       .command(`${verb} <id>`)
@@ -118,7 +131,10 @@ function sendCommand(program: Command): void {
         'provider would, to an inbound endpoint (default: the CLI-mode one `hb listen` forwards from)',
     )
     .option('--endpoint <id>', 'Outbound endpoint (ep_…) or, with --inbound, an inbound endpoint id')
-    .option('--inbound [id]', 'Post to an inbound endpoint’s receive URL (default when --endpoint is not given)')
+    .option(
+      '--inbound [id]',
+      'Post to an inbound endpoint’s receive URL (default when --endpoint is not given)',
+    )
     .option('-H, --header <header>', 'Extra header, "Name: value" (repeatable)', collect, [])
     .option('--idempotency-key <key>', 'Idempotency key (send API; a retried send never delivers twice)')
     .option('--content-type <type>', 'Content type of an inbound post', 'application/json')
@@ -140,7 +156,8 @@ function sendCommand(program: Command): void {
         return ctx.printer.out(`Sent message ${sent.message_id} (${sent.status})\n`);
       }
       const target = await inboundTarget(client, options.inbound ?? options.endpoint ?? true);
-      const url = target.ingest_url ?? ((await client.inbound.endpoints.get(target.id)) as Inbound).ingest_url;
+      const url =
+        target.ingest_url ?? ((await client.inbound.endpoints.get(target.id)) as Inbound).ingest_url;
       if (!url) throw new CliError(`inbound endpoint ${target.id} has no receive URL`);
       // A provider's POST to the receive URL (no API key): not an API call, so not the SDK's.
       const response = await request(url, {
@@ -149,7 +166,10 @@ function sendCommand(program: Command): void {
         body: text,
       });
       const answer = (await response.body.text()) || '{}';
-      let parsed: { data?: { message_id?: string; status?: string }; error?: { code: string; message: string } };
+      let parsed: {
+        data?: { message_id?: string; status?: string };
+        error?: { code: string; message: string };
+      };
       try {
         parsed = JSON.parse(answer);
       } catch {
@@ -160,7 +180,9 @@ function sendCommand(program: Command): void {
           `receive URL answered ${response.statusCode}${parsed.error ? ` ${parsed.error.code}: ${parsed.error.message}` : ''}`,
         );
       if (ctx.json) return ctx.printer.emit({ inbound_endpoint_id: target.id, ...parsed.data });
-      ctx.printer.out(`Sent to inbound endpoint ${target.id}: message ${parsed.data?.message_id} (${parsed.data?.status})\n`);
+      ctx.printer.out(
+        `Sent to inbound endpoint ${target.id}: message ${parsed.data?.message_id} (${parsed.data?.status})\n`,
+      );
     });
 }
 
@@ -174,7 +196,12 @@ function keyCommands(program: Command): void {
     .action(async (options: ListOptions, command: Command) => {
       const ctx = Context.of(command);
       const rows = (await ctx.client().apiKeys.list()) as object[];
-      showList(ctx, options.limit ? rows.slice(0, options.limit) : rows, ['key_id', 'label', 'prefix', 'created_at', 'last_used_at'], 'No API keys.');
+      showList(
+        ctx,
+        options.limit ? rows.slice(0, options.limit) : rows,
+        ['key_id', 'label', 'prefix', 'created_at', 'last_used_at'],
+        'No API keys.',
+      );
     });
   keys
     .command('create')
@@ -185,7 +212,10 @@ function keyCommands(program: Command): void {
       const ctx = Context.of(command);
       showRecord(
         ctx,
-        await ctx.client().apiKeys.create({ mode: options.mode, ...(options.label ? { label: options.label } : {}) } as never),
+        await ctx.client().apiKeys.create({
+          mode: options.mode,
+          ...(options.label ? { label: options.label } : {}),
+        } as never),
       );
     });
   keys

@@ -12,13 +12,18 @@ function walk(command: Command, path: string[] = []): Node[] {
   const subcommands = command.commands.flatMap((c) => [c.name(), ...c.aliases()]);
   return [
     { path, subcommands, options: [...options, '--help'] },
-    ...command.commands.flatMap((c) => [c.name(), ...c.aliases()].flatMap((name) => walk(c, [...path, name]))),
+    ...command.commands.flatMap((c) =>
+      [c.name(), ...c.aliases()].flatMap((name) => walk(c, [...path, name])),
+    ),
   ];
 }
 
 function bash(nodes: Node[], globals: string[]): string {
   const cases = nodes
-    .map((n) => `    "${n.path.join(' ')}") words="${[...n.subcommands, ...n.options, ...globals].join(' ')}" ;;`)
+    .map(
+      (n) =>
+        `    "${n.path.join(' ')}") words="${[...n.subcommands, ...n.options, ...globals].join(' ')}" ;;`,
+    )
     .join('\n');
   return `# hb completion for bash: eval "$(hb completion bash)"
 _hb() {
@@ -39,7 +44,10 @@ complete -F _hb hb
 
 function zsh(nodes: Node[], globals: string[]): string {
   const cases = nodes
-    .map((n) => `    "${n.path.join(' ')}") candidates=(${[...n.subcommands, ...n.options, ...globals].join(' ')}) ;;`)
+    .map(
+      (n) =>
+        `    "${n.path.join(' ')}") candidates=(${[...n.subcommands, ...n.options, ...globals].join(' ')}) ;;`,
+    )
     .join('\n');
   return `#compdef hb
 # hb completion for zsh: eval "$(hb completion zsh)"
@@ -60,9 +68,7 @@ function fish(nodes: Node[]): string {
   const lines = ['# hb completion for fish: hb completion fish | source', 'complete -c hb -f'];
   for (const n of nodes) {
     const condition =
-      n.path.length === 0
-        ? '__fish_use_subcommand'
-        : `__fish_seen_subcommand_from ${n.path.at(-1)}`;
+      n.path.length === 0 ? '__fish_use_subcommand' : `__fish_seen_subcommand_from ${n.path.at(-1)}`;
     for (const sub of n.subcommands) lines.push(`complete -c hb -n '${condition}' -a ${sub}`);
     for (const option of n.options.filter((o) => o.startsWith('--')))
       lines.push(`complete -c hb -n '${condition}' -l ${option.slice(2)}`);

@@ -86,7 +86,10 @@ export function endpointsCommand(program: Command): void {
   ).action(async (options: ListOptions & { mode: string }, command: Command) => {
     const ctx = Context.of(command);
     const client = ctx.client();
-    const rows = (await gather(client.inbound.endpoints.list(options.limit ? { limit: options.limit } : {}), options)) as Summary[];
+    const rows = (await gather(
+      client.inbound.endpoints.list(options.limit ? { limit: options.limit } : {}),
+      options,
+    )) as Summary[];
     const shown = options.mode === 'all' ? rows : rows.filter((row) => row.mode === options.mode);
     if (ctx.json) {
       if (options.mode === 'cli')
@@ -120,9 +123,16 @@ export function endpointsCommand(program: Command): void {
     .option('--name <name>', 'Endpoint name')
     .option('--ephemeral', 'Create a short-lived endpoint that expires automatically')
     .option('--ttl-minutes <n>', 'Minutes until an ephemeral endpoint expires (1-1440)', ttlMinutes)
-    .addOption(new Option('--mode <mode>', 'cli, forward or pull').default('cli').choices(['cli', 'forward', 'pull']))
+    .addOption(
+      new Option('--mode <mode>', 'cli, forward or pull').default('cli').choices(['cli', 'forward', 'pull']),
+    )
     .option('--url <url>', 'Where a forward-mode endpoint delivers')
-    .option('--set <key=value>', 'Any other create field (repeatable), e.g. --set signing_enabled=true', collect, [])
+    .option(
+      '--set <key=value>',
+      'Any other create field (repeatable), e.g. --set signing_enabled=true',
+      collect,
+      [],
+    )
     .action(async (options, command: Command) => {
       const ctx = Context.of(command);
       if (options.ttlMinutes !== undefined) {
@@ -155,7 +165,12 @@ export function endpointsCommand(program: Command): void {
     .action(async (id: string, options: { force?: boolean }, command: Command) => {
       const ctx = Context.of(command);
       const client = ctx.client();
-      await confirm(ctx.printer, `Delete endpoint ${id}? This cannot be undone.`, options.force === true, false);
+      await confirm(
+        ctx.printer,
+        `Delete endpoint ${id}? This cannot be undone.`,
+        options.force === true,
+        false,
+      );
       try {
         await client.inbound.endpoints.delete(id);
       } catch (error) {
@@ -188,7 +203,8 @@ export function endpointsCommand(program: Command): void {
         ...(options.url ? { url: options.url } : {}),
         ...fields(options.set),
       };
-      if (Object.keys(body).length === 0) throw new CliError('nothing to update: pass --name, --url or --set');
+      if (Object.keys(body).length === 0)
+        throw new CliError('nothing to update: pass --name, --url or --set');
       showRecord(ctx, await ctx.client().inbound.endpoints.update(id, body as never));
     });
 

@@ -28,7 +28,11 @@ interface CliEndpoint {
 }
 
 /** `--endpoint` as given, or the project's first cli-mode endpoint, created when there is none. */
-async function resolveEndpoint(ctx: Context, client: CliClient, id: string | undefined): Promise<CliEndpoint> {
+async function resolveEndpoint(
+  ctx: Context,
+  client: CliClient,
+  id: string | undefined,
+): Promise<CliEndpoint> {
   if (id) {
     let endpoint: CliEndpoint;
     try {
@@ -44,7 +48,10 @@ async function resolveEndpoint(ctx: Context, client: CliClient, id: string | und
     if ((endpoint as CliEndpoint).mode === 'cli') return endpoint as CliEndpoint;
   }
   ctx.printer.note('Creating CLI endpoint... ');
-  const created = (await client.inbound.endpoints.create({ mode: 'cli', name: 'CLI Endpoint' } as never)) as CliEndpoint;
+  const created = (await client.inbound.endpoints.create({
+    mode: 'cli',
+    name: 'CLI Endpoint',
+  } as never)) as CliEndpoint;
   ctx.printer.note('done\n');
   return created;
 }
@@ -57,7 +64,10 @@ function pollSource(client: CliClient, endpointId: string): PollSource {
       const response = await client.request<{
         data: IncomingWebhook[];
         meta: { next_cursor: string | null; has_more?: boolean };
-      }>({ method: 'GET', path, query: { ack: 1, after }, retry: 'idempotent' }, { signal, timeout: 35_000, maxRetries: 0 });
+      }>(
+        { method: 'GET', path, query: { ack: 1, after }, retry: 'idempotent' },
+        { signal, timeout: 35_000, maxRetries: 0 },
+      );
       return {
         messages: response.body.data,
         nextCursor: response.body.meta.next_cursor,
@@ -131,7 +141,9 @@ async function listen(command: Command, options: ListenOptions): Promise<void> {
         else stats.ok++;
       }
       renderWebhook(printer, message, size, result, verbose);
-      return result?.statusCode !== undefined ? { status_code: result.statusCode, latency_ms: result.latencyMs ?? 0 } : {};
+      return result?.statusCode !== undefined
+        ? { status_code: result.statusCode, latency_ms: result.latencyMs ?? 0 }
+        : {};
     },
   });
 
@@ -164,13 +176,20 @@ export function listenCommand(program: Command): void {
     .command('listen')
     .description('Listen for webhooks and forward to localhost')
     .argument('[port]', 'localhost port to forward to (same as --port)')
-    .addOption(new Option('-p, --port <port>', 'Localhost port to forward to').default(3000).argParser(positiveInt))
+    .addOption(
+      new Option('-p, --port <port>', 'Localhost port to forward to').default(3000).argParser(positiveInt),
+    )
     .option('--forward <url>', 'Full URL to forward to (overrides --port)')
     .option('--no-forward', 'Display webhooks without forwarding')
     .option('-v, --verbose', 'Show full headers and body')
     .option('--endpoint <id>', 'Use a specific endpoint by ID')
     .option('--path <path>', 'Path appended to the forward URL')
-    .option('-H, --header <header>', 'Extra header for forwarded requests, "Name: value" (repeatable)', collect, [])
+    .option(
+      '-H, --header <header>',
+      'Extra header for forwarded requests, "Name: value" (repeatable)',
+      collect,
+      [],
+    )
     .addOption(
       new Option('--concurrency <n>', 'Webhooks forwarded at once').default(50).argParser(positiveInt),
     )

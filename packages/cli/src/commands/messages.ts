@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import type { PagePromise } from '@hookbridge/sdk';
 import type { CliClient } from '../api.js';
 import { Context } from '../context.js';
 import { CliError } from '../errors.js';
@@ -35,11 +36,15 @@ function logQuery(options: LogFilters): Record<string, unknown> {
   };
 }
 
-export function logPages(client: CliClient, options: LogFilters) {
+type LogRow = Record<string, unknown> & { message_id: string; status: string };
+
+export function logPages(client: CliClient, options: LogFilters): PagePromise<LogRow> {
   const query = logQuery(options);
-  return options.direction === 'inbound'
-    ? client.inbound.logs.list(query as never)
-    : client.logs.list(query as never);
+  const pages =
+    options.direction === 'inbound'
+      ? client.inbound.logs.list(query as never)
+      : client.logs.list(query as never);
+  return pages as unknown as PagePromise<LogRow>;
 }
 
 export const LOG_COLUMNS: Record<Direction, string[]> = {
@@ -51,7 +56,11 @@ function filterOptions(command: Command): Command {
   return listOptions(command)
     .option('--status <status>', 'queued, delivering, succeeded, pending_retry or failed_permanent')
     .option('--endpoint <id>', 'Only this endpoint’s messages')
-    .option('--since <when>', 'Created after: a duration before now (30m, 2h, 7d) or an RFC 3339 time', parseTime)
+    .option(
+      '--since <when>',
+      'Created after: a duration before now (30m, 2h, 7d) or an RFC 3339 time',
+      parseTime,
+    )
     .option('--until <when>', 'Created before: a duration before now or an RFC 3339 time', parseTime)
     .addOption(new Option('--mode <mode>', 'live or test (outbound)').choices(['live', 'test']))
     .addOption(directionOption());
@@ -101,7 +110,10 @@ export function messageCommands(program: Command): void {
       const ctx = Context.of(command);
       const client = ctx.client();
       const found = await findMessage(client, id, options.direction);
-      const page = found.direction === 'outbound' ? await client.messages.attempts(id) : await client.inbound.messages.attempts(id);
+      const page =
+        found.direction === 'outbound'
+          ? await client.messages.attempts(id)
+          : await client.inbound.messages.attempts(id);
       showList(
         ctx,
         page.data as object[],
@@ -136,29 +148,46 @@ export function messageCommands(program: Command): void {
           endpoint: options.endpoint,
           all: true,
         };
-        const matching = (await gather(logPages(client, filters), { all: true })) as Array<{ message_id: string }>;
+        const matching = (await gather(logPages(client, filters), { all: true })) as Array<{
+          message_id: string;
+        }>;
         const limit = options.limit ?? 100;
         const planned = matching.slice(-limit);
         if (options.dryRun) {
-          if (ctx.json) return ctx.printer.emit({ would_replay: planned.length, message_ids: planned.map((m) => m.message_id) });
-          ctx.printer.out(`Would replay ${planned.length} ${filters.direction} message(s) in ${options.status}:\n`);
+          if (ctx.json)
+            return ctx.printer.emit({
+              would_replay: planned.length,
+              message_ids: planned.map((m) => m.message_id),
+            });
+          ctx.printer.out(
+            `Would replay ${planned.length} ${filters.direction} message(s) in ${options.status}:\n`,
+          );
           for (const m of planned) ctx.printer.out(`  ${m.message_id}\n`);
           return;
         }
-        await confirm(ctx.printer, `Replay ${planned.length} ${filters.direction} message(s) in ${options.status}?`, options.yes === true);
+        await confirm(
+          ctx.printer,
+          `Replay ${planned.length} ${filters.direction} message(s) in ${options.status}?`,
+          options.yes === true,
+        );
         const params = {
           status: options.status,
           limit,
-          ...(options.endpoint ? { [inbound ? 'inbound_endpoint_id' : 'endpoint_id']: options.endpoint } : {}),
+          ...(options.endpoint
+            ? { [inbound ? 'inbound_endpoint_id' : 'endpoint_id']: options.endpoint }
+            : {}),
         };
         const result = inbound
           ? await client.inbound.messages.replayAll(params as never)
           : await client.messages.replayAll(params as never);
         if (ctx.json) return ctx.printer.emit(result);
         const r = result as { replayed: number; failed: number; stuck: number };
-        return ctx.printer.out(`Replayed ${r.replayed}, failed ${r.failed}, stuck (being delivered) ${r.stuck}\n`);
+        return ctx.printer.out(
+          `Replayed ${r.replayed}, failed ${r.failed}, stuck (being delivered) ${r.stuck}\n`,
+        );
       }
-      if (ids.length === 0) throw new CliError('give a message id (or several with --batch, or --all --status …)');
+      if (ids.length === 0)
+        throw new CliError('give a message id (or several with --batch, or --all --status …)');
       if (options.batch || ids.length > 1) {
         const batch = (direction === 'inbound' ? client.inbound.messages : client.messages).replayBatch(ids);
         const result = (await batch) as {
@@ -167,12 +196,14 @@ export function messageCommands(program: Command): void {
           results: Array<{ message_id: string; status: string; error?: string }>;
         };
         if (ctx.json) return ctx.printer.emit(result);
-        for (const r of result.results) ctx.printer.out(`${r.message_id}  ${r.status}${r.error ? `  ${r.error}` : ''}\n`);
+        for (const r of result.results)
+          ctx.printer.out(`${r.message_id}  ${r.status}${r.error ? `  ${r.error}` : ''}\n`);
         return ctx.printer.out(`Replayed ${result.replayed}, failed ${result.failed}\n`);
       }
       const id = ids[0]!;
       const found = direction ?? (await findMessage(client, id)).direction;
-      const result = found === 'inbound' ? await client.inbound.messages.replay(id) : await client.messages.replay(id);
+      const result =
+        found === 'inbound' ? await client.inbound.messages.replay(id) : await client.messages.replay(id);
       if (ctx.json) return ctx.printer.emit(result);
       ctx.printer.out(`Replay of ${id} queued (${(result as { status?: string }).status ?? 'queued'})\n`);
     });
@@ -187,14 +218,17 @@ export function messageCommands(program: Command): void {
       .action(async (id: string, _o, command: Command) => {
         const ctx = Context.of(command);
         const client = ctx.client();
-        const result = verb === 'cancel' ? await client.messages.cancel(id) : await client.messages.retryNow(id);
+        const result =
+          verb === 'cancel' ? await client.messages.cancel(id) : await client.messages.retryNow(id);
         if (ctx.json) return ctx.printer.emit(result);
         const r = result as { message_id: string; status: string };
         ctx.printer.out(`${r.message_id}  ${r.status}\n`);
       });
   }
 
-  const dlq = program.command('dlq').description('The dead-letter queue (failed_permanent outbound messages)');
+  const dlq = program
+    .command('dlq')
+    .description('The dead-letter queue (failed_permanent outbound messages)');
   listOptions(dlq.command('list').description('Dead-lettered messages, most recent failure first'))
     .option('--endpoint <id>', 'Only this endpoint')
     .action(async (options: ListOptions & { endpoint?: string }, command: Command) => {
@@ -204,7 +238,12 @@ export function messageCommands(program: Command): void {
         ...(options.limit ? { limit: Math.min(options.limit, 1000) } : {}),
       };
       const rows = await gather(ctx.client().dlq.list(query as never), options);
-      showList(ctx, rows as object[], ['message_id', 'endpoint_id', 'attempt_count', 'last_error', 'failed_at'], 'The DLQ is empty.');
+      showList(
+        ctx,
+        rows as object[],
+        ['message_id', 'endpoint_id', 'attempt_count', 'last_error', 'failed_at'],
+        'The DLQ is empty.',
+      );
     });
   dlq
     .command('replay <id>')

@@ -24,6 +24,8 @@ export function parseTime(value: string): Date {
   if (match) return new Date(Date.now() - Number(match[1]) * UNITS[match[2]!]!);
   const date = new Date(value);
   if (Number.isNaN(date.getTime()))
-    throw new InvalidArgumentError(`expected a duration like 30m, 2h, 7d or an RFC 3339 time, got "${value}"`);
+    throw new InvalidArgumentError(
+      `expected a duration like 30m, 2h, 7d or an RFC 3339 time, got "${value}"`,
+    );
   return date;
 }

@@ -143,7 +143,11 @@ export class ListenEngine {
           const status = response.statusCode ?? 0;
           // The key or the endpoint is wrong: retrying cannot help, and polling would be refused alike.
           if (status >= 400 && status < 500 && status !== 408 && status !== 429)
-            reject(new FatalListenError(status === 401 ? "invalid API key — run 'hb login' to re-authenticate" : message));
+            reject(
+              new FatalListenError(
+                status === 401 ? "invalid API key — run 'hb login' to re-authenticate" : message,
+              ),
+            );
           else reject(new Error(message));
           socket.terminate();
         });
@@ -209,7 +213,8 @@ export class ListenEngine {
           if (frame.backlog && frame.backlog > 0) this.announceBacklog(frame.backlog);
           return;
         }
-        if (typeof frame.message_id === 'string') this.dispatch(frame as IncomingWebhook, (ack) => this.sendAck(ack));
+        if (typeof frame.message_id === 'string')
+          this.dispatch(frame as IncomingWebhook, (ack) => this.sendAck(ack));
       });
       socket.on('error', (error) => finish(error.message, true));
       socket.on('close', (code) => {
@@ -221,7 +226,9 @@ export class ListenEngine {
   }
 
   private announceBacklog(count: number | string): void {
-    this.options.events.status(`${count} webhook${count === 1 ? '' : 's'} arrived while you were away — delivering`);
+    this.options.events.status(
+      `${count} webhook${count === 1 ? '' : 's'} arrived while you were away — delivering`,
+    );
   }
 
   private sendAck(ack: Ack): void {

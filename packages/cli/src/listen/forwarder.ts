@@ -66,9 +66,9 @@ export class Forwarder {
         dispatcher: this.agent,
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
-      const responseBody = this.keepResponse
-        ? Buffer.from(await response.body.arrayBuffer())
-        : (await response.body.dump(), Buffer.alloc(0));
+      let responseBody = Buffer.alloc(0);
+      if (this.keepResponse) responseBody = Buffer.from(await response.body.arrayBuffer());
+      else await response.body.dump();
       return {
         statusCode: response.statusCode,
         latencyMs: Math.round(performance.now() - started),

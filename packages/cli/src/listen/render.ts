@@ -9,7 +9,8 @@ function showBody(bytes: Buffer): string {
   if (bytes.length === 0) return '';
   const text = bytes.toString('utf8');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting control bytes is the point.
-  if (text.includes('\uFFFD') || /[\x00-\x08\x0e-\x1f]/.test(text)) return `<${bytes.length} bytes of binary data>`;
+  if (text.includes('\uFFFD') || /[\x00-\x08\x0e-\x1f]/.test(text))
+    return `<${bytes.length} bytes of binary data>`;
   try {
     return JSON.stringify(JSON.parse(text), null, 2).replace(/\n/g, '\n  ');
   } catch {
@@ -54,7 +55,8 @@ export function renderWebhook(
   const now = clock();
   const id = printer.paint('dim', message.message_id);
   if (!result) printer.out(`${now}  POST  ${message.content_type}  (${size} bytes)  ${id}\n`);
-  else if (result.error) printer.out(`${now}  POST  →  ${printer.paint('yellow', 'ERR')}  ${result.error}  ${id}\n`);
+  else if (result.error)
+    printer.out(`${now}  POST  →  ${printer.paint('yellow', 'ERR')}  ${result.error}  ${id}\n`);
   else {
     const code = result.statusCode!;
     const colour = code >= 200 && code < 300 ? 'green' : code >= 400 ? 'red' : 'yellow';

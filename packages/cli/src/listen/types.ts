@@ -31,6 +31,7 @@ export interface PollSource {
 /** Decoded body bytes: base64 as sent with ack=1, or an inline JSON value's text (an official-protocol server). */
 export function bodyBytes(message: IncomingWebhook): Buffer {
   if (message.body === undefined || message.body === null) return Buffer.alloc(0);
-  if (message.body_encoding === 'base64' && typeof message.body === 'string') return Buffer.from(message.body, 'base64');
+  if (message.body_encoding === 'base64' && typeof message.body === 'string')
+    return Buffer.from(message.body, 'base64');
   return Buffer.from(JSON.stringify(message.body));
 }
