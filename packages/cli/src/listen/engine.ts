@@ -44,6 +44,20 @@ export interface EngineOptions {
   events: EngineEvents;
 }
 
+type Frame = WebSocket.RawData;
+
+/**
+ * Frames that arrive before a reader is attached. ws can emit the first frames in the same tick as
+ * `open` (they came in the packet of the 101), so a reader attached after an await would miss them.
+ */
+const early = new WeakMap<WebSocket, { frames: Frame[]; reader: ((data: Frame) => void) | null }>();
+
+function attachReader(socket: WebSocket, reader: (data: Frame) => void): void {
+  const state = early.get(socket)!;
+  state.reader = reader;
+  for (const frame of state.frames.splice(0)) reader(frame);
+}
+
 /** A refusal the server will repeat: stop rather than retry. */
 export class FatalListenError extends Error {}
 
@@ -125,6 +139,12 @@ export class ListenEngine {
         headers: { authorization: `Bearer ${this.options.apiKey}`, 'user-agent': this.options.userAgent },
         handshakeTimeout: 10_000,
       });
+      const state: { frames: Frame[]; reader: ((data: Frame) => void) | null } = { frames: [], reader: null };
+      early.set(socket, state);
+      socket.on('message', (data) => {
+        if (state.reader) state.reader(data);
+        else state.frames.push(data);
+      });
       socket.once('open', () => {
         socket.removeAllListeners('error');
         resolve(socket);
@@ -187,7 +207,7 @@ export class ListenEngine {
       const finish = (reason: string, kill = false) => {
         if (timer) clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
-        socket.removeAllListeners('message');
+        early.get(socket)!.reader = () => {};
         socket.removeAllListeners('close');
         socket.on('error', () => {});
         if (kill) socket.terminate();
@@ -196,7 +216,7 @@ export class ListenEngine {
       };
       const onAbort = () => finish('shutting down');
       signal.addEventListener('abort', onAbort, { once: true });
-      socket.on('message', (data) => {
+      attachReader(socket, (data) => {
         arm();
         let frame: { type?: string; ping_ms?: number; backlog?: number } & Partial<IncomingWebhook>;
         try {
@@ -222,6 +242,7 @@ export class ListenEngine {
         finish(`closed ${code}`);
       });
       arm();
+      if (socket.readyState !== WebSocket.OPEN) finish('closed before it was read');
     });
   }
 
