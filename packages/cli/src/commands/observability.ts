@@ -211,7 +211,7 @@ function tailCommand(program: Command): void {
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
-        if (!ctx.json) ctx.printer.note('Following new messages (Ctrl-C to stop)…\n');
+        ctx.printer.status('Following new messages (Ctrl-C to stop)…');
         while (!stopped) {
           for (const direction of directions) {
             const filters = {
