@@ -6,6 +6,7 @@ import { endpointsCommand } from './commands/endpoints.js';
 import { listenCommand } from './commands/listen.js';
 import { messageCommands } from './commands/messages.js';
 import { observabilityCommands } from './commands/observability.js';
+import { verifyCommand } from './commands/verify.js';
 import { VERSION } from './version.js';
 
 /** Every command; `hb --help` lists them in this order. */
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   apiCommands(program);
   messageCommands(program);
   observabilityCommands(program);
+  verifyCommand(program);
   completionCommand(program);
   return program;
 }

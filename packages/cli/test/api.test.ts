@@ -28,6 +28,7 @@ describe('hb: the whole API from the terminal, against the real server', () => {
   let app: Receiver;
   let home: string;
   let endpointId: string;
+  let secret: string;
   const run = (args: string[], input?: string) =>
     hb(args, {
       home,
@@ -60,6 +61,7 @@ describe('hb: the whole API from the terminal, against the real server', () => {
     const created = await json(['outbound', 'create', `${app.url}/ok`, '--description', 'orders']);
     assert.match(created.signing_secret, /^whsec_/);
     endpointId = created.id;
+    secret = created.signing_secret;
     const list = await run(['outbound', 'list']);
     assert.match(list.stdout, /^ID +URL +ACTIVE +PAUSED +CREATED_AT\n-+/);
     assert.ok(list.stdout.includes(endpointId));
@@ -289,6 +291,61 @@ describe('hb: the whole API from the terminal, against the real server', () => {
     assert.equal(got.body.data.inbound_endpoint_id, match[1]);
     const target = await client(server.url, server.apiKey)('GET', `/v1/inbound-endpoints/${match[1]}`);
     assert.equal(target.body.data.mode, 'cli');
+  });
+
+  it('verify: a real delivery passes the SDK verifier; a changed body, a wrong secret, an old timestamp fail with the reason', async () => {
+    const delivery = app.for('/ok')[0]!;
+    const file = join(home, 'delivery.body');
+    writeFileSync(file, delivery.body);
+    const headers = ['x-webhook-signature', 'x-webhook-timestamp', 'x-webhook-id'].flatMap((name) => [
+      '-H',
+      `${name}: ${delivery.headers[name]}`,
+    ]);
+    const ok = await run(['verify', '--secret', secret, ...headers, '--body', `@${file}`]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(
+      ok.stdout,
+      new RegExp(`^Valid signature: message ${delivery.headers['x-webhook-id']}, signed at `),
+    );
+    const piped = await json(['verify', '--secret', secret, ...headers], delivery.body.toString());
+    assert.deepEqual(piped, {
+      valid: true,
+      id: delivery.headers['x-webhook-id'],
+      timestamp: Number(delivery.headers['x-webhook-timestamp']),
+    });
+    const tampered = await run([
+      'verify',
+      '--secret',
+      secret,
+      ...headers,
+      '--body',
+      `${delivery.body.toString()} `,
+    ]);
+    assert.equal(tampered.code, 1);
+    assert.match(tampered.stderr, /^Error: signature not valid \(no_match\): /);
+    const wrong = await run([
+      '--json',
+      'verify',
+      '--secret',
+      `whsec_${'a'.repeat(32)}`,
+      ...headers,
+      '--body',
+      `@${file}`,
+    ]);
+    assert.equal(wrong.code, 1);
+    assert.equal(JSON.parse(wrong.stdout).valid, false);
+    const old = await run([
+      'verify',
+      '--secret',
+      secret,
+      ...headers,
+      '--body',
+      `@${file}`,
+      '--tolerance',
+      '0',
+    ]);
+    assert.equal(old.code, 1);
+    assert.match(old.stderr, /\((timestamp_\w+)\)/);
   });
 
   it('completion scripts for bash, zsh and fish name the commands; bash and zsh parse them', async () => {
