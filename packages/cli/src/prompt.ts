@@ -21,8 +21,9 @@ export async function confirm(
   const answer = await new Promise<string>((resolve) => {
     const rl = createInterface({ input: process.stdin, terminal: false });
     rl.once('line', (line) => {
-      rl.close();
+      // Before close(): it emits 'close' at once, which would answer "" first.
       resolve(line);
+      rl.close();
     });
     rl.once('close', () => resolve(''));
   });

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { client } from '../../server/test/helpers/http.js';
 import { createInbound } from '../../server/test/helpers/inbound.js';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-import { hb, tempHome } from './helpers/hb.js';
+import { HB_BIN, hb, tempHome } from './helpers/hb.js';
+
+/** util-linux `script`: runs a command under a pseudo-terminal, feeding it our stdin. */
+const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 
 describe('hb endpoints: the official CLI’s inbound endpoint commands, and the rest of the inbound API', () => {
   let server: TestServer;
@@ -126,6 +130,43 @@ describe('hb endpoints: the official CLI’s inbound endpoint commands, and the 
     const nothing = await run(['endpoints', 'update', id]);
     assert.equal(nothing.code, 1);
     assert.match(nothing.stderr, /nothing to update/);
+  });
+
+  it('delete under a terminal (a pty) asks: "n" aborts non-zero and keeps it, "y" deletes', {
+    skip: !HAS_SCRIPT,
+  }, async () => {
+    const { id } = JSON.parse((await run(['--json', 'endpoints', 'create'])).stdout);
+    // Asynchronous: the server answering hb runs in this process.
+    const inPty = (answer: string) =>
+      new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const child = spawn(
+          'script',
+          ['-qec', `${process.execPath} ${HB_BIN} endpoints delete ${id}`, '/dev/null'],
+          {
+            env: {
+              PATH: process.env.PATH,
+              HOME: tempHome(),
+              HB_API_KEY: server.apiKey,
+              HB_API_URL: server.url,
+            },
+          },
+        );
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+        });
+        child.stdin.end(answer);
+        child.on('close', (status) => resolve({ status, stdout }));
+      });
+    const no = await inPty('n\n');
+    assert.equal(no.status, 1, no.stdout);
+    assert.match(no.stdout, new RegExp(`Delete endpoint ${id}\\? This cannot be undone\\. \\[y/N\\]: `));
+    assert.match(no.stdout, /Error: aborted/);
+    assert.equal((await client(server.url, server.apiKey)('GET', `/v1/inbound-endpoints/${id}`)).status, 200);
+    const yes = await inPty('y\n');
+    assert.equal(yes.status, 0, yes.stdout);
+    assert.match(yes.stdout, new RegExp(`Deleted endpoint ${id}`));
+    assert.equal((await client(server.url, server.apiKey)('GET', `/v1/inbound-endpoints/${id}`)).status, 404);
   });
 
   it('delete <id>: no prompt without a terminal, --force, the official not-found message and JSON', async () => {
