@@ -21,6 +21,7 @@ import { metricsRoutes } from './modules/metrics/routes.js';
 import { inboundReadRoutes } from './modules/inbound-messages/read-side.js';
 import { inboundRoutes } from './modules/inbound/routes.js';
 import { installHttpMetrics, prometheusRoutes } from './observability/routes.js';
+import { deliveryRoutes } from './modules/shared/delivery-routes.js';
 
 /**
  * `req_` + a random per-process prefix + a counter: unique across processes and restarts, and no CSPRNG
@@ -91,5 +92,6 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(logRoutes(services));
   await app.register(inboundReadRoutes(services));
   await app.register(inboundRoutes(services));
+  await app.register(deliveryRoutes(services));
   return app;
 }
