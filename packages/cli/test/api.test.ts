@@ -348,6 +348,47 @@ describe('hb: the whole API from the terminal, against the real server', () => {
     assert.match(old.stderr, /\((timestamp_\w+)\)/);
   });
 
+  it('replay --to: a stored outbound or inbound message sent to a local URL, signed as a real delivery', async () => {
+    const [original] = app.for('/ok');
+    const id = String(original!.headers['x-webhook-id']);
+    const human = await run(['replay', id, '--to', `${app.url}/local`]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, new RegExp(`^Replayed ${id} to ${app.url}/local: 200 in \\d+ms\n`));
+    const [copy] = await app.waitFor(1, '/local');
+    assert.deepEqual(copy!.body, original!.body);
+    assert.equal(copy!.headers['x-webhook-id'], id);
+    const file = join(home, 'copy.body');
+    writeFileSync(file, copy!.body);
+    const check = await run([
+      'verify',
+      '--secret',
+      secret,
+      '--signature',
+      String(copy!.headers['x-webhook-signature']),
+      '--timestamp',
+      String(copy!.headers['x-webhook-timestamp']),
+      '--id',
+      id,
+      '--body',
+      `@${file}`,
+    ]);
+    assert.equal(check.code, 0, `signed with the endpoint's key: ${check.stderr}`);
+
+    const inbound = await createInbound(client(server.url, server.apiKey), {
+      mode: 'cli',
+      name: 'replay-to',
+    });
+    const pushed = await json(['send', '{"in": "bytes as sent"}', '--inbound', inbound.id]);
+    const result = await json(['replay', pushed.message_id, '--to', `${app.url}/local-in`]);
+    assert.deepEqual(Object.keys(result).sort(), ['latency_ms', 'message_id', 'status_code', 'url']);
+    assert.equal(result.status_code, 200);
+    const [forwarded] = await app.waitFor(1, '/local-in');
+    assert.equal(forwarded!.body.toString(), '{"in": "bytes as sent"}');
+    const missing = await run(['replay', '01935abc-def0-7123-8567-890abcdef012', '--to', `${app.url}/x`]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Error: API error \(MESSAGE_NOT_FOUND\)/);
+  });
+
   it('completion scripts for bash, zsh and fish name the commands; bash and zsh parse them', async () => {
     for (const shell of ['bash', 'zsh', 'fish']) {
       const script = await run(['completion', shell]);

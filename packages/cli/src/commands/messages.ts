@@ -6,6 +6,7 @@ import { CliError } from '../errors.js';
 import { gather, type ListOptions, listOptions, showList, showRecord } from '../present.js';
 import { confirm } from '../prompt.js';
 import { parseTime } from './parse.js';
+import { replayTo } from './replay-to.js';
 
 type Direction = 'outbound' | 'inbound';
 
@@ -134,11 +135,16 @@ export function messageCommands(program: Command): void {
     .option('--limit <n>', 'With --all: at most this many (default 100, at most 1000)', Number)
     .option('--dry-run', 'With --all: list what would be replayed, replay nothing')
     .option('-y, --yes', 'Do not ask for confirmation')
+    .option('--to <url>', 'Send the stored message to this (local) URL, signed as a real delivery would be')
     .addOption(directionFlag())
     .action(async (ids: string[], options, command: Command) => {
       const ctx = Context.of(command);
       const client = ctx.client();
       const direction: Direction | undefined = options.direction;
+      if (options.to) {
+        if (ids.length !== 1) throw new CliError('--to takes exactly one message id');
+        return replayTo(ctx, ids[0]!, options.to, direction);
+      }
       if (options.all) {
         if (!options.status) throw new CliError('--all needs --status (succeeded or failed_permanent)');
         const inbound = direction === 'inbound';

@@ -43,7 +43,8 @@ export function deliveryRoutes(services: Services): FastifyPluginAsyncTypebox {
         {
           schema: {
             tags: [tag],
-            summary: 'The request a delivery of this message would make now (body and signed headers); sends nothing',
+            summary:
+              'The request a delivery of this message would make now (body and signed headers); sends nothing',
             params: Type.Object({ id: Type.String() }),
             response: {
               200: Envelope(Delivery),
@@ -70,7 +71,11 @@ export function deliveryRoutes(services: Services): FastifyPluginAsyncTypebox {
           const target = targets.get(row.endpoint_id) ?? { url: '', headers: {}, hmac_enabled: false };
           const payload = Buffer.from(row.payload);
           const headers = buildHeaders(
-            { id: row.id, content_type: row.content_type ?? 'application/octet-stream', headers: row.headers },
+            {
+              id: row.id,
+              content_type: row.content_type ?? 'application/octet-stream',
+              headers: row.headers,
+            },
             target,
             secrets.get(row.endpoint_id) ?? [],
             Math.floor(Date.now() / 1000),
