@@ -25,7 +25,7 @@ for (const kind of storeKinds()) {
   describe(`hb listen [${kind}]: WebSocket, polling, and never losing or repeating a webhook`, () => {
     let server: RestartableServer;
     let api: ReturnType<typeof client>;
-    const cleanups: Array<() => Promise<unknown> | void> = [];
+    const cleanups: Array<() => Promise<unknown> | undefined> = [];
 
     before(async () => {
       server = await RestartableServer.start(kind, {
@@ -162,7 +162,6 @@ for (const kind of storeKinds()) {
         ),
       );
       const id = await send(endpoint.ingest_url, '{"x":1}');
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: the colour escapes are what is tested.
       await coloured.waitFor(
         new RegExp(
           `\\d\\d:\\d\\d:\\d\\d  POST  →  \\x1b\\[31m500\\x1b\\[0m  \\d+ms  application/json  \\(7 bytes\\)  .*${id}`,
@@ -340,7 +339,7 @@ for (const kind of storeKinds()) {
       const first = listen(['--endpoint', endpoint.id, '--forward', `${app.url}/w`]);
       await first.waitFor(/Connected/, 'stderr');
       await send(endpoint.ingest_url, '{}', { ...JSON_TYPE, 'x-test-id': 'first' });
-      await first.waitFor(/POST  →  200/);
+      await first.waitFor(/POST {2}→ {2}200/);
       assert.equal(await stop(first), 0);
       await Promise.all(
         Array.from({ length: 100 }, (_, n) =>

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { Context } from '../context.js';
+import type { Context } from '../context.js';
 import { maskUrl } from '../listen/forwarder.js';
 
 interface Delivery {
