@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import type { HookBridge } from '@hookbridge/sdk';
 import { sign } from '@hookbridge/sdk/testing';
-import { expressWebhook, type VerifiedWebhook } from '@hookbridge/sdk/webhooks';
+import { expressWebhook, nodeWebhookHandler, type VerifiedWebhook } from '@hookbridge/sdk/webhooks';
 import { expressApp } from '../examples/express.js';
 import { fastifyApp } from '../examples/fastify.js';
 import { webhookRoute } from '../examples/next-route.js';
@@ -107,6 +107,31 @@ for (const kind of storeKinds()) {
         }
       });
     }
+
+    it('node:http answers 413 to a body over bodyLimit', async () => {
+      const secret = `whsec_${'f'.repeat(32)}`;
+      const started = await listen(
+        createServer(nodeWebhookHandler({ secret, bodyLimit: 1024 }, (_webhook, _req, res) => res.end('ok'))),
+      );
+      try {
+        const big = sign({ pad: 'x'.repeat(4096) }, secret);
+        const response = await fetch(`${started.url}/`, {
+          method: 'POST',
+          headers: big.headers,
+          body: big.body,
+        });
+        assert.equal(response.status, 413);
+        const small = sign({ pad: 'x' }, secret);
+        const accepted = await fetch(`${started.url}/`, {
+          method: 'POST',
+          headers: small.headers,
+          body: small.body,
+        });
+        assert.equal(await accepted.text(), 'ok');
+      } finally {
+        await started.close();
+      }
+    });
 
     it('Express after express.json() refuses with body_not_raw, and after express.raw() verifies', async () => {
       const secret = `whsec_${'e'.repeat(32)}`;
