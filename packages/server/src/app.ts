@@ -25,6 +25,7 @@ import { installHttpMetrics, prometheusRoutes } from './observability/routes.js'
 import { actorRoutes } from './modules/actors/routes.js';
 import { inboundDeletionRoutes, outboundDeletionRoutes } from './modules/deletion/routes.js';
 import { pullRoutes } from './modules/pull/routes.js';
+import { deliveryRoutes } from './modules/shared/delivery-routes.js';
 
 /**
  * `req_` + a random per-process prefix + a counter: unique across processes and restarts, and no CSPRNG
@@ -102,5 +103,6 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(inboundDeletionRoutes(services));
   await app.register(pullRoutes(services));
   await app.register(actorRoutes(services));
+  await app.register(deliveryRoutes(services));
   return app;
 }

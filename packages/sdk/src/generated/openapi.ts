@@ -2887,6 +2887,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description 1: the client acknowledges through POST …/listen/ack, so listing hands nothing over; without `after` only what no listener was handed is listed; every body is base64 */
+                    ack?: string;
                     /** @description meta.next_cursor of the previous call */
                     after?: string;
                 };
@@ -2968,6 +2970,101 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbound-endpoints/{id}/listen/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge messages a polling listener (ack=1) handled, with the local result if any
+         * @description Each entry hands its message over. With `status_code` the local answer is recorded as a delivery result (as a WebSocket `delivery_result` frame does); without, it is only handed over.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        acks: {
+                            latency_ms?: number;
+                            /** Format: uuid */
+                            message_id: string;
+                            status_code?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                acknowledged: number;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3696,6 +3793,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbound-messages/{id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The request a delivery of this message would make now (body and signed headers); sends nothing */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The stored payload, base64 */
+                                body: string;
+                                /** @enum {string} */
+                                body_encoding: "base64";
+                                headers: {
+                                    [key: string]: string;
+                                };
+                                message_id: string;
+                                /** @description Where the endpoint delivers (empty for a cli-mode inbound endpoint) */
+                                url: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/inbound-messages/{id}/replay": {
         parameters: {
             query?: never;
@@ -4254,11 +4450,15 @@ export interface paths {
         };
         /**
          * Stream a cli-mode endpoint's messages over a WebSocket (the hb CLI listener)
-         * @description A GET with `Upgrade: websocket`. After 101 Switching Protocols the server sends the messages not yet handed over, oldest first, then live ones, as `{"type":"webhook",…}` text frames, and `{"type":"ping"}` periodically; the client answers each webhook with `{"type":"delivery_result","message_id","status","latency_ms"}`. A refusal (key, endpoint) is a plain HTTP error before the upgrade.
+         * @description A GET with `Upgrade: websocket`. After 101 Switching Protocols the server sends the messages not yet handed over, oldest first, then live ones, as `{"type":"webhook",…}` text frames, and `{"type":"ping"}` periodically; the client answers each webhook with `{"type":"delivery_result","message_id","status","latency_ms"}`. A refusal (key, endpoint) is a plain HTTP error before the upgrade. Optional, for clients that acknowledge (hb): `ack=1` sends `{"type":"hello","ping_ms","backlog"}` first and every body base64; `{"type":"ack","message_id"}` hands a message over without a result; `after=<message id>` (resume point) also sends every message after it that another listener took.
          */
         get: {
             parameters: {
                 query?: {
+                    /** @description 1: the client acknowledges; send a hello frame */
+                    ack?: string;
+                    /** @description resume point: the last message id handled */
+                    after?: string;
                     /** @description cli-mode inbound endpoint id */
                     endpoint_id?: string;
                 };
@@ -4690,6 +4890,105 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/{id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The request a delivery of this message would make now (body and signed headers); sends nothing */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The stored payload, base64 */
+                                body: string;
+                                /** @enum {string} */
+                                body_encoding: "base64";
+                                headers: {
+                                    [key: string]: string;
+                                };
+                                message_id: string;
+                                /** @description Where the endpoint delivers (empty for a cli-mode inbound endpoint) */
+                                url: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -19,8 +19,9 @@ export class TestListener {
     key: string,
     endpointId: string,
     path = '/v1/listen',
+    query = '',
   ): Promise<TestListener> {
-    const url = `${baseUrl.replace(/^http/, 'ws')}${path}?endpoint_id=${endpointId}`;
+    const url = `${baseUrl.replace(/^http/, 'ws')}${path}?endpoint_id=${endpointId}${query ? `&${query}` : ''}`;
     const socket = new WebSocket(url, {
       headers: { authorization: `Bearer ${key}` },
       handshakeTimeout: 10_000,

@@ -12,6 +12,8 @@ const PUBLIC_URL = 'https://hooks.example.test';
 const FORWARD_URL = 'https://93.184.215.14/inbound';
 const UNKNOWN = '01935abc-def0-7123-8567-890abcdef012';
 
+const ACK_BODY = { acks: [{ message_id: '01935abc-def0-7123-8567-890abcdef012' }] };
+
 for (const kind of storeKinds()) {
   describe(`/v1/inbound-endpoints [${kind}]`, () => {
     let server: TestServer;
@@ -234,6 +236,7 @@ for (const kind of storeKinds()) {
         '/v1/inbound-endpoints/{id}/signing-keys',
         '/v1/inbound-endpoints/{id}/signing-keys/{key_id}',
         '/v1/inbound-endpoints/{id}/listen',
+        '/v1/inbound-endpoints/{id}/listen/ack',
         '/v1/webhooks/receive/{id}/{token}',
         '/v1/listen',
       ]) {
@@ -271,18 +274,19 @@ for (const kind of storeKinds()) {
               ['GET', '/signing-keys'],
               ['POST', '/signing-keys'],
               ['GET', '/listen'],
+              ['POST', '/listen/ack'],
             ] as const
           ).map(([method, suffix]) => ({
             name: `${method} /v1/inbound-endpoints/{id}${suffix}`,
             request: () => ({
               method,
               path: `/v1/inbound-endpoints/${mine}${suffix}`,
-              body: method === 'PATCH' ? {} : undefined,
+              body: method === 'PATCH' ? {} : suffix === '/listen/ack' ? ACK_BODY : undefined,
             }),
             foreign: async (ctx: any) => ({
               method,
               path: `/v1/inbound-endpoints/${await foreign(ctx)}${suffix}`,
-              body: method === 'PATCH' ? { name: 'stolen' } : undefined,
+              body: method === 'PATCH' ? { name: 'stolen' } : suffix === '/listen/ack' ? ACK_BODY : undefined,
             }),
           })),
           {

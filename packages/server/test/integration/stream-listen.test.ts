@@ -28,8 +28,8 @@ for (const kind of storeKinds()) {
     let server: TestServer;
     let api: Api;
     const listeners: TestListener[] = [];
-    const connect = async (endpointId: string, path?: string) => {
-      const listener = await TestListener.connect(server.url, server.apiKey, endpointId, path);
+    const connect = async (endpointId: string, path?: string, query?: string) => {
+      const listener = await TestListener.connect(server.url, server.apiKey, endpointId, path, query);
       listeners.push(listener);
       return listener;
     };
@@ -259,6 +259,111 @@ for (const kind of storeKinds()) {
         [early],
       );
       assert.equal(fourth.body.meta.next_cursor, next, 'a page below the cursor does not move it back');
+    });
+
+    it('ack=1: a hello frame first; an ack frame hands a message over without recording a result', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const a = (await ingest(endpoint.ingest_url, { body: 'a' })).body.data.message_id;
+      const b = (await ingest(endpoint.ingest_url, { body: 'b' })).body.data.message_id;
+      const first = await connect(endpoint.id, '/v1/listen', 'ack=1');
+      await first.waitFor(2);
+      assert.deepEqual(first.frames[0], { type: 'hello', ping_ms: 300, backlog: 2 });
+      first.send({ type: 'ack', message_id: a });
+      assert.equal(first.frames[1].body_encoding, 'base64');
+      assert.equal(Buffer.from(first.frames[1].body, 'base64').toString(), 'a');
+      const row = await waitForRow(server, a, (r) => r.handed_over_at !== null);
+      assert.equal(row.status, 'queued');
+      assert.equal(row.response_status, null);
+      await first.close();
+      // b was sent but never acknowledged: a reconnecting listener gets it again, and only it.
+      const second = await connect(endpoint.id, '/v1/listen', 'ack=1');
+      await second.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(second.frames[0], { type: 'hello', ping_ms: 300, backlog: 1 });
+      assert.deepEqual(
+        second.webhooks().map((f) => f.message_id),
+        [b],
+      );
+      // Without ack=1 (the official CLI) no hello frame: it would take any non-ping frame for a webhook.
+      const plain = await connect(endpoint.id);
+      await plain.waitFor(1);
+      assert.equal(plain.frames[0].type, 'webhook');
+    });
+
+    it('after=<id> resumes: also messages after it that another listener took; a bad id is 400', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const ids: string[] = [];
+      for (const body of ['1', '2', '3'])
+        ids.push((await ingest(endpoint.ingest_url, { body })).body.data.message_id);
+      const other = await connect(endpoint.id);
+      await other.waitFor(3);
+      for (const id of ids)
+        other.send({ type: 'delivery_result', message_id: id, status_code: 200, latency_ms: 1 });
+      await waitForRow(server, ids[2]!, (r) => r.handed_over_at !== null);
+      const resumed = await connect(endpoint.id, '/v1/listen', `ack=1&after=${ids[0]}`);
+      await resumed.waitFor(2);
+      assert.deepEqual(resumed.frames[0], { type: 'hello', ping_ms: 300, backlog: 2 });
+      assert.deepEqual(
+        resumed.webhooks().map((f) => f.message_id),
+        ids.slice(1),
+      );
+      const refused = await TestListener.refusal(
+        server.url,
+        server.apiKey,
+        `?endpoint_id=${endpoint.id}&after=x`,
+      );
+      assert.equal(refused.status, 400);
+    });
+
+    it('long-poll ack=1 hands nothing over until POST …/listen/ack; results are recorded', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const path = `/v1/inbound-endpoints/${endpoint.id}/listen`;
+      const json = (
+        await ingest(endpoint.ingest_url, {
+          body: '{"x": 1.0}',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).body.data.message_id;
+      const jsonRow = (await api('GET', `${path}?ack=1`)).body.data[0];
+      assert.equal(jsonRow.message_id, json);
+      assert.equal(Buffer.from(jsonRow.body, 'base64').toString(), '{"x": 1.0}', 'JSON bodies base64 too');
+      await api('POST', `${path}/ack`, { body: { acks: [{ message_id: json }] } });
+      const a = (await ingest(endpoint.ingest_url, { body: 'a' })).body.data.message_id;
+      const b = (await ingest(endpoint.ingest_url, { body: 'b' })).body.data.message_id;
+      for (let n = 0; n < 2; n++) {
+        const page = await api('GET', `${path}?ack=1`);
+        assert.deepEqual(
+          page.body.data.map((m: any) => m.message_id),
+          [a, b],
+        );
+      }
+      const acked = await api('POST', `${path}/ack`, {
+        body: { acks: [{ message_id: a, status_code: 201, latency_ms: 7 }, { message_id: b }] },
+      });
+      assert.equal(acked.status, 200, acked.text);
+      assert.equal(acked.body.data.acknowledged, 2);
+      const rowA = await messageRow(server, a);
+      assert.equal(rowA.status, 'succeeded');
+      assert.equal(rowA.response_status, 201);
+      const rowB = await messageRow(server, b);
+      assert.equal(rowB.status, 'queued');
+      assert.ok(rowB.handed_over_at);
+      const c = (await ingest(endpoint.ingest_url, { body: 'c' })).body.data.message_id;
+      const next = await api('GET', `${path}?ack=1`);
+      assert.deepEqual(
+        next.body.data.map((m: any) => m.message_id),
+        [c],
+      );
+      for (const body of [
+        {},
+        { acks: [] },
+        { acks: [{ message_id: 'x' }] },
+        { acks: [{ message_id: c, status_code: 42 }] },
+      ]) {
+        const bad = await api('POST', `${path}/ack`, { body });
+        assert.equal(bad.status, 400, JSON.stringify(body));
+        assert.equal(bad.body.error.code, 'INVALID_REQUEST');
+      }
     });
 
     it('answers a plain GET (no Upgrade) with 400 INVALID_REQUEST saying what is missing', async () => {

@@ -37,8 +37,9 @@ function forwardedHeaders(headers: Record<string, string>): Record<string, strin
  * One message as the CLI protocol shows it (spec §2.15), serialised by hand so an inline JSON body keeps
  * its bytes: `{"type":"webhook", message_id, content_type, headers, body, body_encoding?, size_bytes,
  * received_at}`. Polling rows are the same without `type`. `body` is absent when the payload is gone.
+ * `base64` (clients asking with ack=1) encodes every body, so no JSON parser on the way can alter its bytes.
  */
-export function webhookFrame(message: StreamMessage, withType = true): string {
+export function webhookFrame(message: StreamMessage, withType = true, base64 = false): string {
   const head = JSON.stringify({
     ...(withType ? { type: 'webhook' } : {}),
     message_id: message.id,
@@ -48,7 +49,7 @@ export function webhookFrame(message: StreamMessage, withType = true): string {
   const tail = JSON.stringify({ size_bytes: message.size_bytes, received_at: toRfc3339(message.created_at) });
   let body = '';
   if (message.payload) {
-    const inline = inlineJson(message);
+    const inline = base64 ? null : inlineJson(message);
     body = inline
       ? `,"body":${inline}`
       : `,"body":${JSON.stringify(Buffer.from(message.payload).toString('base64'))},"body_encoding":"base64"`;

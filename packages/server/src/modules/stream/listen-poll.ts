@@ -8,9 +8,25 @@ import type { Services } from '../../services.js';
 import { cliEndpoint } from './endpoint.js';
 import { webhookFrame } from './frames.js';
 import type { StreamHub } from './hub.js';
-import { loadNotHandedOver, loadPollPage, markHandedOver } from './store.js';
+import {
+  acknowledge,
+  loadNotHandedOver,
+  loadPollPage,
+  markHandedOver,
+  recordDeliveryResult,
+} from './store.js';
 
 export const LISTEN_PAGE = 50;
+const MAX_ACKS = 100;
+
+const Ack = Type.Object(
+  {
+    message_id: Type.String({ format: 'uuid' }),
+    status_code: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+    latency_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 })),
+  },
+  { additionalProperties: false },
+);
 
 const ListenMessage = Type.Object({
   message_id: Type.String({ format: 'uuid' }),
@@ -49,6 +65,13 @@ export function listenPollRoutes(
                   'meta.next_cursor of the previous call; without it, the messages no listener was handed yet',
               }),
             ),
+            ack: Type.Optional(
+              Type.String({
+                description:
+                  '1: the client acknowledges through POST …/listen/ack, so listing hands nothing over; ' +
+                  'without `after` only what no listener was handed is listed; every body is base64',
+              }),
+            ),
           }),
           response: {
             200: Envelope(Type.Array(ListenMessage), {
@@ -63,6 +86,7 @@ export function listenPollRoutes(
       async (request, reply) => {
         const endpoint = await cliEndpoint(services, projectIdOf(request), request.params.id);
         const { after } = request.query;
+        const acks = request.query.ack === '1';
         if (after !== undefined && !isUuid(after))
           throw new AppError('INVALID_REQUEST', 'after must be a message id');
         const cursor = after?.toLowerCase() ?? null;
@@ -76,10 +100,11 @@ export function listenPollRoutes(
           rows = await read();
         }
         const page = rows.slice(0, LISTEN_PAGE);
-        await markHandedOver(
-          services.db,
-          page.map((message) => message.id),
-        );
+        if (!acks)
+          await markHandedOver(
+            services.db,
+            page.map((message) => message.id),
+          );
         // A page of late messages only (all below the cursor) must not move the cursor back.
         const last = page.at(-1)?.id ?? null;
         const meta = {
@@ -87,11 +112,55 @@ export function listenPollRoutes(
           next_cursor: last !== null && cursor !== null && cursor > last ? cursor : last,
           has_more: rows.length > LISTEN_PAGE,
         };
-        const data = page.map((message) => webhookFrame(message, false)).join(',');
+        const data = page.map((message) => webhookFrame(message, false, acks)).join(',');
         // Built by hand so inline JSON bodies keep their exact bytes (see frames.ts).
         return reply
           .type('application/json; charset=utf-8')
           .send(`{"data":[${data}],"meta":${JSON.stringify(meta)}}`);
+      },
+    );
+
+    app.post(
+      '/v1/inbound-endpoints/:id/listen/ack',
+      {
+        schema: {
+          tags: ['Inbound endpoints'],
+          summary: 'Acknowledge messages a polling listener (ack=1) handled, with the local result if any',
+          description:
+            'Each entry hands its message over. With `status_code` the local answer is recorded as a ' +
+            'delivery result (as a WebSocket `delivery_result` frame does); without, it is only handed over.',
+          params: Type.Object({ id: Type.String() }),
+          body: Type.Object(
+            { acks: Type.Array(Ack, { minItems: 1, maxItems: MAX_ACKS }) },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Envelope(Type.Object({ acknowledged: Type.Integer() })),
+            ...COMMON_ERRORS,
+            404: Type.Ref('ErrorEnvelope'),
+          },
+        },
+      },
+      async (request) => {
+        const projectId = projectIdOf(request);
+        const endpoint = await cliEndpoint(services, projectId, request.params.id);
+        const scope = { projectId, endpointId: endpoint.id };
+        let acknowledged = 0;
+        const plain: string[] = [];
+        for (const ack of request.body.acks) {
+          const messageId = ack.message_id.toLowerCase();
+          if (ack.status_code === undefined) plain.push(messageId);
+          else if (
+            await recordDeliveryResult(services.db, scope, {
+              messageId,
+              status: ack.status_code,
+              latencyMs: ack.latency_ms ?? 0,
+            })
+          )
+            acknowledged++;
+        }
+        acknowledged += await acknowledge(services.db, endpoint.id, plain);
+        return { data: { acknowledged }, meta: { request_id: request.id } };
       },
     );
   };

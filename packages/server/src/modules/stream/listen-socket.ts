@@ -11,7 +11,14 @@ import type { Db } from '../../store/db.js';
 import { cliEndpoint } from './endpoint.js';
 import { webhookFrame } from './frames.js';
 import type { StreamHub } from './hub.js';
-import { loadNotHandedOver, recordDeliveryResult, type StreamMessage } from './store.js';
+import {
+  acknowledge,
+  countBacklog,
+  loadNotHandedOver,
+  loadResumeBacklog,
+  recordDeliveryResult,
+  type StreamMessage,
+} from './store.js';
 
 const BACKLOG_PAGE = 100;
 /** Ids remembered to drop a message met twice where the backlog hands over to live notifications. */
@@ -22,6 +29,10 @@ const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 interface Scope {
   projectId: string;
   endpointId: string;
+  /** `ack=1`: a client that acknowledges every message (hb); it is sent a hello frame first. */
+  acks: boolean;
+  /** `after`: the client's resume point, the last message it handled. */
+  resumeAfter: string | null;
 }
 
 /**
@@ -42,7 +53,7 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
       },
     });
     for (const path of ['/v1/listen', '/v1/listen/v1/listen']) {
-      app.route<{ Querystring: { endpoint_id?: string } }>({
+      app.route<{ Querystring: { endpoint_id?: string; ack?: string; after?: string } }>({
         method: 'GET',
         url: path,
         schema: {
@@ -56,16 +67,31 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
             '`{"type":"ping"}` periodically; the client answers each webhook with ' +
             '`{"type":"delivery_result","message_id","status_code","latency_ms"}`. A refusal (key, endpoint) is ' +
             'a plain HTTP error before the upgrade. A replayed message is sent again, also to a listener ' +
-            'that already had it. On shutdown the server closes listeners with 1001 (going away).',
+            'that already had it. On shutdown the server closes listeners with 1001 (going away). Optional, for ' +
+            'clients that acknowledge (hb): `ack=1` sends `{"type":"hello","ping_ms","backlog"}` first and every ' +
+            'body base64; `{"type":"ack","message_id"}` hands a message over without a result; ' +
+            '`after=<message id>` (resume point) also sends every message after it that another listener took.',
           querystring: Type.Object({
             endpoint_id: Type.Optional(Type.String({ description: 'cli-mode inbound endpoint id' })),
+            ack: Type.Optional(
+              Type.String({ description: '1: the client acknowledges; send a hello frame' }),
+            ),
+            after: Type.Optional(Type.String({ description: 'resume point: the last message id handled' })),
           }),
           response: { ...COMMON_ERRORS, 404: Type.Ref('ErrorEnvelope') },
         },
         preHandler: async (request) => {
           const projectId = projectIdOf(request);
           const endpoint = await cliEndpoint(services, projectId, request.query.endpoint_id);
-          scopes.set(request, { projectId, endpointId: endpoint.id });
+          const { after, ack } = request.query;
+          if (after !== undefined && !isUuid(after))
+            throw new AppError('INVALID_REQUEST', 'after must be a message id');
+          scopes.set(request, {
+            projectId,
+            endpointId: endpoint.id,
+            acks: ack === '1',
+            resumeAfter: after?.toLowerCase() ?? null,
+          });
         },
         // A GET that does not ask for the upgrade: say what is missing.
         handler: async () => {
@@ -115,6 +141,10 @@ class ListenSession {
       // notified (or both, and then sent once).
       this.unsubscribe = await this.hub.subscribe(this.scope.endpointId, (message) => this.onHub(message));
       if (this.closed) return this.unsubscribe();
+      if (this.scope.acks) {
+        const backlog = await countBacklog(this.db, this.scope.endpointId, this.scope.resumeAfter);
+        await this.write(JSON.stringify({ type: 'hello', ping_ms: pingMs, backlog }));
+      }
       await this.sendNotHandedOver();
       const early = this.early;
       this.early = [];
@@ -143,7 +173,10 @@ class ListenSession {
   private async sendNotHandedOver(): Promise<void> {
     let after = this.live ? this.lastId : null;
     for (;;) {
-      const page = await loadNotHandedOver(this.db, this.scope.endpointId, after, BACKLOG_PAGE);
+      const { endpointId, resumeAfter } = this.scope;
+      const page = resumeAfter
+        ? await loadResumeBacklog(this.db, endpointId, resumeAfter, after, BACKLOG_PAGE)
+        : await loadNotHandedOver(this.db, endpointId, after, BACKLOG_PAGE);
       await Promise.all(page.map((message) => this.send(message)));
       if (page.length < BACKLOG_PAGE || this.closed) return;
       after = page.at(-1)!.id;
@@ -156,7 +189,7 @@ class ListenSession {
     this.sent.add(key);
     if (this.sent.size > SENT_MEMORY) this.sent.delete(this.sent.values().next().value!);
     if (!this.lastId || message.id > this.lastId) this.lastId = message.id;
-    return this.write(webhookFrame(message));
+    return this.write(webhookFrame(message, true, this.scope.acks));
   }
 
   private write(frame: string): Promise<void> {
@@ -172,7 +205,14 @@ class ListenSession {
       return;
     }
     const { type, message_id: id, status_code: status, latency_ms: latency } = frame ?? {};
-    if (type !== 'delivery_result' || typeof id !== 'string' || !isUuid(id)) return;
+    if (typeof id !== 'string' || !isUuid(id)) return;
+    if (type === 'ack') {
+      await acknowledge(this.db, this.scope.endpointId, [id.toLowerCase()]).catch((error) =>
+        this.log.error({ err: error }, 'could not record an ack'),
+      );
+      return;
+    }
+    if (type !== 'delivery_result') return;
     if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599) return;
     const latencyMs = Number.isFinite(latency)
       ? Math.min(Math.max(Math.round(latency as number), 0), 2 ** 31 - 1)

@@ -103,3 +103,45 @@ export async function recordDeliveryResult(
   );
   return rows.length > 0;
 }
+
+/**
+ * A resuming listener's backlog (`after` on the socket, hb's resume point), oldest first, after `pageAfter`:
+ * what no listener was handed, and every message after `resumeAfter` even if another listener took it.
+ */
+export function loadResumeBacklog(
+  db: Queryable,
+  endpointId: string,
+  resumeAfter: string,
+  pageAfter: string | null,
+  limit: number,
+): Promise<StreamMessage[]> {
+  return db.query<StreamMessage>(
+    `SELECT ${COLUMNS} FROM inbound_messages
+      WHERE inbound_endpoint_id = $1 AND ($3::uuid IS NULL OR id > $3::uuid)
+        AND (handed_over_at IS NULL OR id > $2::uuid)
+      ORDER BY id LIMIT $4`,
+    [endpointId, resumeAfter, pageAfter, limit],
+  );
+}
+
+/** How many messages a connecting listener's backlog holds (the hello frame's `backlog`). */
+export async function countBacklog(db: Queryable, endpointId: string, resumeAfter: string | null) {
+  const rows = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM inbound_messages
+      WHERE inbound_endpoint_id = $1 AND (handed_over_at IS NULL OR ($2::uuid IS NOT NULL AND id > $2::uuid))`,
+    [endpointId, resumeAfter],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** A listener handled these messages without a local HTTP answer (inspect mode, app down): handed over. */
+export async function acknowledge(db: Queryable, endpointId: string, ids: readonly string[]) {
+  if (ids.length === 0) return 0;
+  const rows = await db.query(
+    `UPDATE inbound_messages SET handed_over_at = now()
+      WHERE inbound_endpoint_id = $1 AND id = ANY($2::uuid[]) AND handed_over_at IS NULL
+      RETURNING id`,
+    [endpointId, ids],
+  );
+  return rows.length;
+}

@@ -1,0 +1,91 @@
+import { Agent, request } from 'undici';
+import { bodyBytes, type IncomingWebhook } from './types.js';
+
+const TIMEOUT_MS = 30_000;
+/** Never forwarded: they describe the hop from the provider, not the webhook (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'content-length',
+  'expect',
+]);
+
+export interface ForwardResult {
+  statusCode?: number;
+  latencyMs?: number;
+  error?: string;
+  request: { url: string; headers: Record<string, string>; body: Buffer };
+  response?: { headers: Record<string, string | string[]>; body: Buffer };
+}
+
+/** `user:pass@host` → `user:***@host`, as the official CLI shows targets in errors. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** POSTs each webhook's exact bytes, content type and headers to the local app. */
+export class Forwarder {
+  private readonly agent: Agent;
+
+  constructor(
+    readonly target: string,
+    private readonly extraHeaders: Record<string, string>,
+    concurrency: number,
+    private readonly keepResponse: boolean,
+  ) {
+    this.agent = new Agent({ connections: concurrency, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+  }
+
+  async forward(message: IncomingWebhook): Promise<ForwardResult> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(message.headers ?? {})) {
+      if (!HOP_BY_HOP.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
+    }
+    if (message.content_type) headers['content-type'] = message.content_type;
+    for (const [name, value] of Object.entries(this.extraHeaders)) headers[name.toLowerCase()] = value;
+    const body = bodyBytes(message);
+    const sent = { url: this.target, headers, body };
+    const started = performance.now();
+    try {
+      const response = await request(this.target, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      let responseBody = Buffer.alloc(0);
+      if (this.keepResponse) responseBody = Buffer.from(await response.body.arrayBuffer());
+      else await response.body.dump();
+      return {
+        statusCode: response.statusCode,
+        latencyMs: Math.round(performance.now() - started),
+        request: sent,
+        response: { headers: response.headers as Record<string, string | string[]>, body: responseBody },
+      };
+    } catch (error) {
+      const reason = (error as { code?: string }).code ?? (error as Error).message;
+      return {
+        latencyMs: Math.round(performance.now() - started),
+        error: `connection refused or timeout: POST ${maskUrl(this.target)}: ${reason}`,
+        request: sent,
+      };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}

@@ -1,0 +1,37 @@
+/** One webhook as the stream and the long-poll carry it (spec §2.15). With ack=1 the body is base64. */
+export interface IncomingWebhook {
+  message_id: string;
+  content_type: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  body_encoding?: 'base64';
+  size_bytes: number;
+  received_at: string;
+}
+
+/** What hb tells the server after handling a message: with a status when the local app answered. */
+export interface Ack {
+  message_id: string;
+  status_code?: number;
+  latency_ms?: number;
+}
+
+export interface PollPage {
+  messages: IncomingWebhook[];
+  nextCursor: string | null;
+  hasMore: boolean;
+}
+
+/** The long-poll fallback and its acknowledgements, through the SDK. */
+export interface PollSource {
+  poll(after: string | null, signal: AbortSignal): Promise<PollPage>;
+  ack(acks: Ack[]): Promise<void>;
+}
+
+/** Decoded body bytes: base64 as sent with ack=1, or an inline JSON value's text (an official-protocol server). */
+export function bodyBytes(message: IncomingWebhook): Buffer {
+  if (message.body === undefined || message.body === null) return Buffer.alloc(0);
+  if (message.body_encoding === 'base64' && typeof message.body === 'string')
+    return Buffer.from(message.body, 'base64');
+  return Buffer.from(JSON.stringify(message.body));
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { client } from '../../server/test/helpers/http.js';
+import { createInbound, ingest } from '../../server/test/helpers/inbound.js';
+import { Receiver } from '../../server/test/helpers/receiver.js';
+import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
+import { hb, killAllHb, spawnHb, tempHome } from './helpers/hb.js';
+
+describe('hb listen: choosing the endpoint, inspect mode, --path, --header and -v', () => {
+  let server: TestServer;
+  let app: Receiver;
+  const env = () => ({ HB_API_KEY: server.apiKey, HB_API_URL: server.url });
+  before(async () => {
+    server = await startTestServer('embedded');
+    app = await Receiver.start();
+  });
+  after(async () => {
+    killAllHb();
+    await app.close();
+    await server.close();
+  });
+
+  it('creates "CLI Endpoint" when the project has none, then reuses it; inspect mode says so', async () => {
+    const first = spawnHb(['listen', '--no-forward'], { home: tempHome(), env: env() });
+    await first.waitFor(/Ready\. Waiting for webhooks\.\.\.\n/);
+    assert.match(first.stderr(), /^Creating CLI endpoint\.\.\. done\n/);
+    const id = /Endpoint: CLI Endpoint \(([0-9a-f-]{36})\)/.exec(first.stdout())![1];
+    assert.match(first.stdout(), /Inspect mode — webhooks will be displayed but not forwarded\.\n/);
+    first.child.kill('SIGINT');
+    assert.equal(await first.exited, 0);
+    const second = spawnHb(['listen', '--no-forward'], { home: tempHome(), env: env() });
+    await second.waitFor(/Ready/);
+    assert.ok(second.stdout().includes(`Endpoint: CLI Endpoint (${id})`));
+    assert.doesNotMatch(second.stderr(), /Creating/);
+    second.child.kill('SIGINT');
+    await second.exited;
+  });
+
+  it('--endpoint: an unknown id and a forward-mode one are refused with the official messages', async () => {
+    const unknown = '01935abc-def0-7123-8567-890abcdef012';
+    const missing = await hb(['listen', '--endpoint', unknown], { home: tempHome(), env: env() });
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, `Error: endpoint ${unknown} not found\n`);
+    const forward = await createInbound(client(server.url, server.apiKey), {
+      url: 'https://93.184.215.14/f',
+    });
+    const wrongMode = await hb(['listen', '--endpoint', forward.id], { home: tempHome(), env: env() });
+    assert.equal(wrongMode.code, 1);
+    assert.equal(wrongMode.stderr, `Error: endpoint ${forward.id} is not in CLI mode\n`);
+  });
+
+  it('--path and --header shape the forward; -v shows request and response headers and bodies', async () => {
+    const endpoint = await createInbound(client(server.url, server.apiKey), { mode: 'cli', name: 'verbose' });
+    app.respond('/base/hook', (_req, res) => res.writeHead(201, { 'x-answer': 'yes' }).end('{"ok":true}'));
+    const run = spawnHb(
+      [
+        'listen',
+        '-v',
+        '--endpoint',
+        endpoint.id,
+        '--forward',
+        `${app.url}/base/`,
+        '--path',
+        '/hook',
+        '-H',
+        'X-Local: 1',
+      ],
+      { home: tempHome(), env: env() },
+    );
+    await run.waitFor(/Forwarding to .*\/base\/hook\n/);
+    await run.waitFor(/Connected/, 'stderr');
+    await ingest(endpoint.ingest_url, {
+      body: '{"v":1}',
+      headers: { 'content-type': 'application/json', 'x-from': 'p' },
+    });
+    const [request] = await app.waitFor(1, '/base/hook');
+    assert.equal(request!.headers['x-local'], '1');
+    assert.equal(request!.headers['x-from'], 'p');
+    await run.waitFor(/Response body:\n {2}\{\n {4}"ok": true\n {2}\}\n/);
+    const out = run.stdout();
+    assert.match(out, /POST {2}→ {2}201 {2}\d+ms {2}application\/json {2}\(7 bytes\)/);
+    assert.match(out, / {2}Headers:\n(?: {4}.+\n)*? {4}x-from: p\n/);
+    assert.match(out, / {4}x-local: 1\n/);
+    assert.match(out, / {2}Body:\n {2}\{\n {4}"v": 1\n {2}\}\n/);
+    assert.match(out, / {2}Response 201:\n(?: {4}.+\n)*? {4}x-answer: yes\n/);
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 0);
+  });
+});
