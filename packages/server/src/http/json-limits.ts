@@ -39,7 +39,8 @@ export function findNul(value: unknown, skip: readonly string[] = []): string | 
     if (typeof current === 'string') {
       if (current.includes('\u0000')) return path || 'request body';
     } else if (Array.isArray(current)) {
-      current.forEach((item, index) => stack.push([item, join(path, String(index))]));
+      for (let index = 0; index < current.length; index++)
+        stack.push([current[index], join(path, String(index))]);
     } else if (current !== null && typeof current === 'object') {
       for (const [key, item] of Object.entries(current)) {
         if (path === '' && skip.includes(key)) continue;
