@@ -10,6 +10,11 @@ import type { Services } from '../../services.js';
 import type { Db } from '../../store/db.js';
 import { cliEndpoint } from './endpoint.js';
 import { webhookFrame } from './frames.js';
+import {
+  answerHandshakeErrorsInEnvelope,
+  onListenerSocketError,
+  rememberRequestId,
+} from './socket-errors.js';
 import type { StreamHub } from './hub.js';
 import { loadNotHandedOver, recordDeliveryResult, type StreamMessage } from './store.js';
 
@@ -32,7 +37,11 @@ interface Scope {
 export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: number): FastifyPluginAsync {
   const scopes = new WeakMap<FastifyRequest, Scope>();
   return async (app) => {
-    await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME_BYTES } });
+    await app.register(websocket, {
+      options: { maxPayload: MAX_CLIENT_FRAME_BYTES },
+      errorHandler: onListenerSocketError,
+    });
+    answerHandshakeErrorsInEnvelope(app.websocketServer);
     for (const path of ['/v1/listen', '/v1/listen/v1/listen']) {
       app.route<{ Querystring: { endpoint_id?: string } }>({
         method: 'GET',
@@ -57,6 +66,7 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
           const projectId = projectIdOf(request);
           const endpoint = await cliEndpoint(services, projectId, request.query.endpoint_id);
           scopes.set(request, { projectId, endpointId: endpoint.id });
+          rememberRequestId(request);
         },
         // A GET that does not ask for the upgrade: say what is missing.
         handler: async () => {
