@@ -32,15 +32,17 @@ async function dumpFiles(
   }
   try {
     await db.query('CHECKPOINT');
-    const [{ dir }] = await db.query<{ dir: string }>(`SELECT current_setting('data_directory') AS dir`);
+    const [{ dir }] = (await db.query<{ dir: string }>(
+      `SELECT current_setting('data_directory') AS dir`,
+    )) as [{ dir: string }];
     const relations = await db.query<{ path: string }>(
       `SELECT pg_relation_filepath(c.oid) AS path FROM pg_class c
         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 't')`,
     );
-    const [{ from, to }] = await db.query<{ from: string; to: string }>(
+    const [{ from, to }] = (await db.query<{ from: string; to: string }>(
       `SELECT pg_walfile_name($1::pg_lsn) AS from, pg_walfile_name(pg_current_wal_lsn()) AS to`,
       [fromLsn],
-    );
+    )) as [{ from: string; to: string }];
     const segments: string[] = [];
     for (let n = BigInt(`0x${from}`); n <= BigInt(`0x${to}`); n++) {
       segments.push(join('pg_wal', n.toString(16).toUpperCase().padStart(24, '0')));
