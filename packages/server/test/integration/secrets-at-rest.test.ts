@@ -92,9 +92,8 @@ for (const kind of storeKinds()) {
         destination,
       );
       if (kind === 'postgres') {
-        [{ lsn: startLsn }] = await server.store.db.query<{ lsn: string }>(
-          'SELECT pg_current_wal_lsn()::text AS lsn',
-        );
+        const rows = await server.store.db.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+        startLsn = rows[0]!.lsn;
       }
     });
     after(async () => {
