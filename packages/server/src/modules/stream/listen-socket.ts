@@ -19,6 +19,8 @@ import type { StreamHub } from './hub.js';
 import { loadNotHandedOver, recordDeliveryResult, type StreamMessage } from './store.js';
 
 const BACKLOG_PAGE = 100;
+/** A backlog page holds at most this much payload (and at least one message). */
+const BACKLOG_PAGE_BYTES = 2 * 1024 * 1024;
 /** Ids remembered to drop a message met twice where the backlog hands over to live notifications. */
 const SENT_MEMORY = 5000;
 /** Listeners only ever send small delivery_result frames. */
@@ -94,6 +96,8 @@ class ListenSession {
   private closed = false;
   private unsubscribe: (() => void) | null = null;
   private ping: NodeJS.Timeout | null = null;
+  /** Frames are written one at a time, each after the previous one has reached the kernel. */
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: WebSocket,
@@ -108,7 +112,7 @@ class ListenSession {
     this.socket.on('message', (data, isBinary) => {
       if (!isBinary) void this.onClientFrame(data.toString());
     });
-    this.ping = setInterval(() => this.write('{"type":"ping"}'), pingMs);
+    this.ping = setInterval(() => this.write(() => '{"type":"ping"}'), pingMs);
     this.ping.unref();
     try {
       // Subscribed before the backlog is read: whatever commits from now on is either in the backlog or
@@ -139,13 +143,23 @@ class ListenSession {
       );
   }
 
-  /** Everything not yet handed over after the last message sent, in pages, waiting for each to be written. */
+  /**
+   * Everything not yet handed over after the last message sent, in pages (by count and by bytes), each
+   * message written before the next is built: a backlog of large bodies never holds the event loop, and
+   * a slow listener is read from no faster than it takes them.
+   */
   private async sendNotHandedOver(): Promise<void> {
     let after = this.live ? this.lastId : null;
     for (;;) {
-      const page = await loadNotHandedOver(this.db, this.scope.endpointId, after, BACKLOG_PAGE);
-      await Promise.all(page.map((message) => this.send(message)));
-      if (page.length < BACKLOG_PAGE || this.closed) return;
+      const page = await loadNotHandedOver(
+        this.db,
+        this.scope.endpointId,
+        after,
+        BACKLOG_PAGE,
+        BACKLOG_PAGE_BYTES,
+      );
+      for (const message of page) await this.send(message);
+      if (page.length === 0 || this.closed) return;
       after = page.at(-1)!.id;
     }
   }
@@ -155,12 +169,23 @@ class ListenSession {
     this.sent.add(message.id);
     if (this.sent.size > SENT_MEMORY) this.sent.delete(this.sent.values().next().value!);
     if (!this.lastId || message.id > this.lastId) this.lastId = message.id;
-    return this.write(webhookFrame(message));
+    return this.write(() => webhookFrame(message));
   }
 
-  private write(frame: string): Promise<void> {
-    if (this.closed || this.socket.readyState !== this.socket.OPEN) return Promise.resolve();
-    return new Promise((resolve) => this.socket.send(frame, () => resolve()));
+  /**
+   * Queues a frame behind those not yet written; it is built only when its turn comes. ws calls back
+   * once the frame is handed to the kernel, so the socket's buffered amount never grows past one frame.
+   */
+  private write(frame: () => string): Promise<void> {
+    const written = this.writes
+      .then(() => {
+        if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+        return new Promise<void>((resolve) => this.socket.send(frame(), () => resolve()));
+      })
+      // One frame that cannot be built must not stop the ones behind it.
+      .catch((error) => this.log.warn({ err: error }, 'listener frame not sent'));
+    this.writes = written;
+    return written;
   }
 
   private async onClientFrame(text: string): Promise<void> {

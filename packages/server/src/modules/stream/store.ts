@@ -26,18 +26,30 @@ export async function loadMessages(db: Queryable, ids: readonly string[]): Promi
   return ids.map((id) => byId.get(id)).filter((row): row is StreamMessage => row !== undefined);
 }
 
-/** The endpoint's messages no listener has reported a result for, oldest first, after `afterId`. */
+/**
+ * The endpoint's messages no listener has reported a result for, oldest first, after `afterId`: at most
+ * `limit`, and no more than fit in `maxBytes` of payload (always at least one), so a backlog of large
+ * bodies is read a few at a time rather than as one result of many megabytes.
+ */
 export function loadNotHandedOver(
   db: Queryable,
   endpointId: string,
   afterId: string | null,
   limit: number,
+  maxBytes: number,
 ): Promise<StreamMessage[]> {
   return db.query<StreamMessage>(
     `SELECT ${COLUMNS} FROM inbound_messages
-      WHERE inbound_endpoint_id = $1 AND handed_over_at IS NULL AND ($2::uuid IS NULL OR id > $2::uuid)
-      ORDER BY id LIMIT $3`,
-    [endpointId, afterId, limit],
+      WHERE id IN (
+        SELECT id FROM (
+          SELECT id, sum(size_bytes) OVER (ORDER BY id) - size_bytes AS bytes_before
+            FROM inbound_messages
+           WHERE inbound_endpoint_id = $1 AND handed_over_at IS NULL AND ($2::uuid IS NULL OR id > $2::uuid)
+           ORDER BY id LIMIT $3
+        ) page
+        WHERE bytes_before < $4)
+      ORDER BY id`,
+    [endpointId, afterId, limit, maxBytes],
   );
 }
 
