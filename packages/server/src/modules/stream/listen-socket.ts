@@ -20,7 +20,7 @@ import { loadNotHandedOver, recordDeliveryResult, type StreamMessage } from './s
 
 const BACKLOG_PAGE = 100;
 /** A backlog page holds at most this much payload (and at least one message). */
-const BACKLOG_PAGE_BYTES = 2 * 1024 * 1024;
+const BACKLOG_PAGE_BYTES = 1024 * 1024;
 /** Ids remembered to drop a message met twice where the backlog hands over to live notifications. */
 const SENT_MEMORY = 5000;
 /** Listeners only ever send small delivery_result frames. */
@@ -180,7 +180,10 @@ class ListenSession {
     const written = this.writes
       .then(() => {
         if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-        return new Promise<void>((resolve) => this.socket.send(frame(), () => resolve()));
+        // Resumed from setImmediate: a write that completes at once calls back on the same turn, and on
+        // the embedded store (no network I/O) the whole backlog would then run without other requests
+        // getting the event loop.
+        return new Promise<void>((resolve) => this.socket.send(frame(), () => setImmediate(resolve)));
       })
       // One frame that cannot be built must not stop the ones behind it.
       .catch((error) => this.log.warn({ err: error }, 'listener frame not sent'));

@@ -13,15 +13,27 @@ export interface StreamMessage {
   created_at: Date;
 }
 
-const COLUMNS = `id::text AS id, inbound_endpoint_id::text AS endpoint_id, content_type, headers, payload,
-  size_bytes, created_at`;
+/**
+ * The payload travels as base64 text: the embedded store's driver decodes a bytea result in JavaScript at
+ * about 250 ms per MB, holding the event loop, while base64 text of the same bytes costs it about 20 ms
+ * (and Node decodes it natively). On PostgreSQL it is also fewer bytes on the wire than bytea's hex.
+ */
+const COLUMNS = `id::text AS id, inbound_endpoint_id::text AS endpoint_id, content_type, headers,
+  encode(payload, 'base64') AS payload_base64, size_bytes, created_at`;
+
+type Row = Omit<StreamMessage, 'payload'> & { payload_base64: string | null };
+
+function toMessage({ payload_base64, ...row }: Row): StreamMessage {
+  return { ...row, payload: payload_base64 === null ? null : Buffer.from(payload_base64, 'base64') };
+}
+
+async function select(db: Queryable, sql: string, params: unknown[]): Promise<StreamMessage[]> {
+  return (await db.query<Row>(sql, params)).map(toMessage);
+}
 
 /** Messages by id, in the order asked for (ids come from trusted notifications). */
 export async function loadMessages(db: Queryable, ids: readonly string[]): Promise<StreamMessage[]> {
-  const rows = await db.query<StreamMessage>(
-    `SELECT ${COLUMNS} FROM inbound_messages WHERE id = ANY($1::uuid[])`,
-    [ids],
-  );
+  const rows = await select(db, `SELECT ${COLUMNS} FROM inbound_messages WHERE id = ANY($1::uuid[])`, [ids]);
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => byId.get(id)).filter((row): row is StreamMessage => row !== undefined);
 }
@@ -38,7 +50,8 @@ export function loadNotHandedOver(
   limit: number,
   maxBytes: number,
 ): Promise<StreamMessage[]> {
-  return db.query<StreamMessage>(
+  return select(
+    db,
     `SELECT ${COLUMNS} FROM inbound_messages
       WHERE id IN (
         SELECT id FROM (
@@ -66,7 +79,8 @@ export function loadPollPage(
   afterId: string | null,
   limit: number,
 ): Promise<StreamMessage[]> {
-  return db.query<StreamMessage>(
+  return select(
+    db,
     `SELECT ${COLUMNS} FROM inbound_messages
       WHERE inbound_endpoint_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid OR handed_over_at IS NULL)
       ORDER BY id LIMIT $3`,
