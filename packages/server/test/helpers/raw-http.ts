@@ -60,6 +60,8 @@ export function rawRequest(
 function isComplete(text: string): boolean {
   const split = text.indexOf('\r\n\r\n');
   if (split === -1) return false;
+  // An accepted upgrade has no body: what follows is the other protocol.
+  if (text.startsWith('HTTP/1.1 101 ')) return true;
   const length = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, split))?.[1];
   return length !== undefined && text.length - split - 4 >= Number(length);
 }
