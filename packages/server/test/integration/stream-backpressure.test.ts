@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Socket as NetSocket, type Socket } from 'node:net';
 import type { WebSocket } from 'ws';
+import { client } from '../helpers/http.js';
+import { createInbound, ingest } from '../helpers/inbound.js';
 import { insertInboundEndpoint, insertInboundMessage } from '../helpers/inbound-fixtures.js';
 import { TestListener } from '../helpers/listener.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -78,6 +80,33 @@ for (const kind of storeKinds()) {
       assert.deepEqual(
         frames.map((frame) => frame.body.i),
         ids.map((_, i) => i),
+      );
+      await listener.close();
+    });
+
+    it('leaves live messages past the queue limit in the store for a stalled listener, and sends each once', async () => {
+      const api = client(server.url, server.apiKey);
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const listener = await TestListener.connect(server.url, server.apiKey, endpoint.id);
+      const raw = (listener.socket as unknown as { _socket: Socket })._socket;
+      raw.pause();
+      const live: string[] = [];
+      for (let i = 0; i < 14; i++) {
+        const body = JSON.stringify({ i, pad: 'y'.repeat(BODY_BYTES - 20) });
+        const response = await ingest(endpoint.ingest_url, {
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
+        assert.equal(response.status, 202, response.text);
+        live.push(response.body.data.message_id);
+      }
+      raw.resume();
+      await listener.waitFor(live.length, 'webhook', 60_000);
+      // A little longer: a message sent twice would arrive now.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.deepEqual(
+        listener.webhooks().map((frame) => frame.message_id),
+        live,
       );
       await listener.close();
     });

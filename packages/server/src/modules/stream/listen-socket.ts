@@ -23,6 +23,12 @@ const BACKLOG_PAGE = 100;
 const BACKLOG_PAGE_BYTES = 1024 * 1024;
 /** Ids remembered to drop a message met twice where the backlog hands over to live notifications. */
 const SENT_MEMORY = 5000;
+/**
+ * Payload bytes of live messages a listener may have waiting in memory (notified during its backlog, or
+ * not yet written to a slow socket). Past it, new ones are left in the store, where they wait anyway
+ * until a listener reports on them, and are read again once the listener has caught up.
+ */
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** Listeners only ever send small delivery_result frames. */
 const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 
@@ -98,6 +104,9 @@ class ListenSession {
   private ping: NodeJS.Timeout | null = null;
   /** Frames are written one at a time, each after the previous one has reached the kernel. */
   private writes: Promise<void> = Promise.resolve();
+  private queuedBytes = 0;
+  /** Live messages were left in the store while the queue was full: read them again once it empties. */
+  private behind = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -123,7 +132,11 @@ class ListenSession {
       const early = this.early;
       this.early = [];
       this.live = true;
-      for (const message of early) this.onHub(message);
+      for (const message of early) {
+        this.queuedBytes -= sizeOf(message);
+        this.onHub(message);
+      }
+      this.catchUpIfDrained();
     } catch (error) {
       this.log.error({ err: error }, 'listener backlog failed');
       this.socket.close(1011, 'internal error');
@@ -132,7 +145,12 @@ class ListenSession {
 
   private onHub(message: StreamMessage | null): void {
     if (this.closed) return;
+    if (message && this.queuedBytes >= MAX_QUEUED_BYTES) {
+      this.behind = true;
+      return;
+    }
     if (!this.live) {
+      this.queuedBytes += sizeOf(message);
       this.early.push(message);
       return;
     }
@@ -169,7 +187,18 @@ class ListenSession {
     this.sent.add(message.id);
     if (this.sent.size > SENT_MEMORY) this.sent.delete(this.sent.values().next().value!);
     if (!this.lastId || message.id > this.lastId) this.lastId = message.id;
-    return this.write(() => webhookFrame(message));
+    const bytes = sizeOf(message);
+    this.queuedBytes += bytes;
+    return this.write(() => webhookFrame(message)).then(() => {
+      this.queuedBytes -= bytes;
+      this.catchUpIfDrained();
+    });
+  }
+
+  private catchUpIfDrained(): void {
+    if (!this.behind || !this.live || this.queuedBytes > 0 || this.closed) return;
+    this.behind = false;
+    void this.sendNotHandedOver().catch((error) => this.log.error({ err: error }, 'listener re-read failed'));
   }
 
   /**
@@ -220,4 +249,8 @@ class ListenSession {
     if (this.ping) clearInterval(this.ping);
     this.unsubscribe?.();
   }
+}
+
+function sizeOf(message: StreamMessage | null): number {
+  return message?.payload?.length ?? 0;
 }
