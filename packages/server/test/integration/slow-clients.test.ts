@@ -79,6 +79,8 @@ for (const kind of storeKinds()) {
       await once(socket, 'connect');
       const received: Buffer[] = [];
       socket.on('data', (chunk) => received.push(chunk));
+      // Listened for before writing: the answer and the close come as soon as the last piece is in.
+      const closed = once(socket, 'close');
       socket.write(
         head(`POST ${ingestPath} HTTP/1.1`, {
           Host: 'x',
@@ -91,7 +93,7 @@ for (const kind of storeKinds()) {
         socket.write(body.subarray((i * body.length) / pieces, ((i + 1) * body.length) / pieces));
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      await once(socket, 'close');
+      await closed;
       const answer = parseAnswer(Buffer.concat(received).toString('latin1'));
       assert.equal(answer.status, 202, answer.text);
       assert.equal(answer.body.data.status, 'queued');
@@ -102,8 +104,9 @@ for (const kind of storeKinds()) {
       await once(socket, 'connect');
       const received: Buffer[] = [];
       socket.on('data', (chunk) => received.push(chunk));
+      const closed = once(socket, 'close');
       socket.write(head('GET /healthz HTTP/1.1', { Host: 'x' }));
-      await once(socket, 'close');
+      await closed;
       const answer = parseAnswer(Buffer.concat(received).toString('latin1'));
       assert.equal(answer.status, 200);
       assert.match(answer.head, /keep-alive/i, 'the server offered to keep the connection');
