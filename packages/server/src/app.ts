@@ -1,12 +1,15 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAuth } from './http/auth.js';
+import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './http/client-errors.js';
 import { ErrorEnvelope } from './http/envelope.js';
+import { AppError } from './http/errors.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { installJsonBody } from './http/json-body.js';
 import { installOpenApi, registerOpenApiRoute } from './http/openapi.js';
 import { installUpgradeGuard } from './http/upgrade-guard.js';
+import { installUnreadBodyDrain } from './http/unread-body.js';
 import { installValidation } from './http/validation.js';
 import { randomString } from './lib/ids.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
@@ -41,27 +44,46 @@ function requestIds(): () => string {
 const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const { config } = services;
+  const newRequestId = requestIds();
   const app = Fastify({
     loggerInstance: services.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: services.config.trustProxy,
-    genReqId: requestIds(),
+    trustProxy: config.trustProxy,
+    genReqId: newRequestId,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      // Node checks both timeouts on this interval (30 s by default, which let headers take 90 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.headersTimeoutMs / 4))),
+      // Node would answer a missing Host itself, outside the envelope; the onRequest hook below does.
+      requireHostHeader: false,
+    },
     // `HB_API_URL=http://host/` makes the hb CLI request `//v1/...`: the same route.
-    routerOptions: { ignoreDuplicateSlashes: true },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreDuplicateSlashes: true },
+    clientErrorHandler: clientErrorHandler(newRequestId, services.log as FastifyBaseLogger),
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);
   installJsonBody(app);
   installErrorHandling(app);
+  installUnreadBodyDrain(app);
   app.addSchema(ErrorEnvelope);
   await installOpenApi(app);
 
   // Callback-style hooks: an async hook costs a promise and a microtask turn on every request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+      return done(new AppError('INVALID_REQUEST', 'The Host header is required'));
+    }
     done();
   });
   // One log line per response: Fastify's own per-request logging more than halved throughput.

@@ -39,6 +39,9 @@ export interface Config {
   monthlyMessageQuota: number;
   streamPingMs: number;
   listenHoldMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -216,6 +219,26 @@ const SETTINGS: Setting<any>[] = [
   },
   { env: 'HOOKBRIDGE_STREAM_PING_MS', key: 'streamPingMs', parse: int(100, 3600000), default: 30000 },
   { env: 'HOOKBRIDGE_LISTEN_HOLD_MS', key: 'listenHoldMs', parse: int(0, 30000), default: 25000 },
+  {
+    env: 'HOOKBRIDGE_HEADERS_TIMEOUT_MS',
+    key: 'headersTimeoutMs',
+    parse: int(100, 600000),
+    default: 10000,
+  },
+  // A 1 MB body at 20 KB/s (160 kbit/s) arrives in about 52 s.
+  {
+    env: 'HOOKBRIDGE_REQUEST_TIMEOUT_MS',
+    key: 'requestTimeoutMs',
+    parse: int(100, 3600000),
+    default: 60000,
+  },
+  // Longer than the 60 s idle timeout of common load balancers, so they close idle connections first.
+  {
+    env: 'HOOKBRIDGE_KEEP_ALIVE_TIMEOUT_MS',
+    key: 'keepAliveTimeoutMs',
+    parse: int(100, 600000),
+    default: 72000,
+  },
 ];
 
 export const SETTING_NAMES: readonly string[] = SETTINGS.map((s) => s.env);
@@ -231,6 +254,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (result.workerLeaseMs <= result.deliveryTimeoutMs) {
     // A lease shorter than an attempt would hand a message to a second worker while the first still delivers it.
     throw new ConfigError('HOOKBRIDGE_WORKER_LEASE_MS must be longer than HOOKBRIDGE_DELIVERY_TIMEOUT_MS');
+  }
+  if (result.headersTimeoutMs > result.requestTimeoutMs) {
+    throw new ConfigError(
+      'HOOKBRIDGE_HEADERS_TIMEOUT_MS must not be longer than HOOKBRIDGE_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+    );
   }
   return result;
 }

@@ -17,6 +17,12 @@ declare module 'fastify' {
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // The client went away mid-body (Node's "aborted", ECONNRESET): nobody reads the answer, and it is
+    // not the database's connection. Any client can cause it, so it stays out of the warn log.
+    if (request.raw.readableAborted || (error.code === 'ECONNRESET' && error.message === 'aborted')) {
+      request.log.debug({ request_id: request.id }, 'client aborted the request');
+      return send(reply, request, new AppError('INVALID_REQUEST', 'The request body was cut short'));
+    }
     if (isConnectionFailure(error)) {
       request.log.warn({ err: error, request_id: request.id }, 'database unavailable');
       return send(

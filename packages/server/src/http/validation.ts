@@ -1,4 +1,4 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 
@@ -11,6 +11,42 @@ export function installValidation(app: FastifyInstance): void {
   const coercing = addFormats.default(new Ajv({ ...base, coerceTypes: 'array' }));
   const exact = addFormats.default(new Ajv({ ...base, coerceTypes: false }));
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? exact : coercing).compile(schema),
+    httpPart === 'body' ? exact.compile(schema) : finiteNumbers(coercing.compile(schema)),
   );
+}
+
+/**
+ * Ajv coerces "1e309" and "Infinity" to a number that passes `integer` and `minimum`; no handler can use
+ * it. After coercion, every number in the query or the params must be finite and a safe integer's size.
+ */
+function finiteNumbers(validate: ValidateFunction): ValidateFunction {
+  const wrapped = ((data: unknown) => {
+    wrapped.errors = null;
+    if (!validate(data)) {
+      wrapped.errors = validate.errors;
+      return false;
+    }
+    if (data === null || typeof data !== 'object') return true;
+    for (const [key, value] of Object.entries(data)) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (typeof item === 'number' && !(Math.abs(item) <= Number.MAX_SAFE_INTEGER)) {
+          wrapped.errors = [outOfRange(key)];
+          return false;
+        }
+      }
+    }
+    return true;
+  }) as ValidateFunction;
+  wrapped.errors = null;
+  return wrapped;
+}
+
+function outOfRange(key: string): ErrorObject {
+  return {
+    instancePath: `/${key}`,
+    schemaPath: '#/finite',
+    keyword: 'finite',
+    params: {},
+    message: `must be a finite number no larger than ${Number.MAX_SAFE_INTEGER}`,
+  };
 }

@@ -54,6 +54,8 @@ describe('streaming across API processes [postgres]', { skip: !process.env.DATAB
       assert.equal(frames[n].message_id, response.body.data.message_id);
       assert.deepEqual(frames[n].body, { n });
     }
+    const ids = connected.webhooks().map((frame) => frame.message_id);
+    console.log(`# across processes: ${ids.length} frames, ${ids.length - new Set(ids).size} repeated`);
     latencies.sort((a, b) => a - b);
     const p50 = latencies[Math.floor(latencies.length / 2)]!;
     // Reported, not asserted: timing belongs to `npm run bench:inbound`, not to a test on a shared machine.

@@ -3,22 +3,37 @@ import { AppError } from '../../http/errors.js';
 export const MAX_CUSTOM_HEADERS = 50;
 export const MAX_CUSTOM_HEADER_BYTES = 8 * 1024;
 
-/** Headers the platform owns on every delivery (framing, routing, auth, signing), compared lowercase. */
-export const FORBIDDEN_HEADER_NAMES: ReadonlySet<string> = new Set([
-  'host',
-  'authorization',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'content-type',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-connection',
+/**
+ * Headers a custom header may not set, compared lowercase, with the reason given to the client:
+ * hop-by-hop and transport headers describe one connection and are the HTTP client's to set (`Expect`
+ * made every delivery fail), the rest are the platform's own or would mislead the receiver.
+ */
+const FORBIDDEN: ReadonlyMap<string, string> = new Map([
+  ...[
+    'host',
+    'content-length',
+    'transfer-encoding',
+    'connection',
+    'keep-alive',
+    'te',
+    'trailer',
+    'upgrade',
+    'expect',
+    'proxy-connection',
+    'http2-settings',
+  ].map((name) => [name, 'is a hop-by-hop or transport header the HTTP client sets itself'] as const),
+  ...['authorization', 'proxy-authenticate', 'proxy-authorization', 'content-type'].map(
+    (name) => [name, 'is set by HookBridge and cannot be overridden'] as const,
+  ),
+  // A response header: meaningless on a request, and a sign of a misconfigured copy of one.
+  ['set-cookie', 'is a response header and cannot be sent on a request'],
+  // Receivers behind a proxy may trust these for the client address; a sender must not forge it.
+  ...['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded', 'x-real-ip'].map(
+    (name) => [name, 'names the client address, which only proxies may set'] as const,
+  ),
 ]);
+
+export const FORBIDDEN_HEADER_NAMES: ReadonlySet<string> = new Set(FORBIDDEN.keys());
 const FORBIDDEN_PREFIX = 'x-webhook-';
 
 // RFC 9110 token.
@@ -49,9 +64,9 @@ export function validateCustomHeaders(headers: unknown): asserts headers is Reco
   for (const [name, value] of entries) {
     if (!TOKEN.test(name)) invalid(`header name '${printable(name)}' is not a valid HTTP header name`);
     const lower = name.toLowerCase();
-    if (FORBIDDEN_HEADER_NAMES.has(lower) || lower.startsWith(FORBIDDEN_PREFIX)) {
-      invalid(`header '${name}' is forbidden and cannot be overridden`);
-    }
+    const reason = FORBIDDEN.get(lower);
+    if (reason) invalid(`header '${name}' ${reason}`);
+    if (lower.startsWith(FORBIDDEN_PREFIX)) invalid(`header '${name}' is forbidden and cannot be overridden`);
     if (seen.has(lower)) invalid(`header '${name}' is given more than once (names are case-insensitive)`);
     seen.add(lower);
     if (typeof value !== 'string') invalid(`header '${name}' must have a string value`);

@@ -59,7 +59,6 @@ export function ingestRoutes(services: Services): FastifyPluginAsyncTypebox {
           .code(outcome.status)
           .send(ok(request, { message_id: outcome.messageId, status: 'queued' as const }));
       }
-      if (outcome.reason === 'payload_too_large') reply.header('connection', 'close');
       if (outcome.reason === 'invalid_method') reply.header('allow', 'POST');
       return reply.code(outcome.status).send(errorBody(outcome.code, outcome.message, request.id));
     }

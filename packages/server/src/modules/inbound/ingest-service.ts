@@ -6,7 +6,7 @@ import type { Db } from '../../store/db.js';
 import { storePullEvent } from '../pull/ingest.js';
 import * as store from './ingest-store.js';
 import { MAX_INGEST_BYTES } from './request-body.js';
-import { collectHeaders, redactHeaders } from './request-headers.js';
+import { collectHeaders, redactHeaders, storedHeaders } from './request-headers.js';
 import { type RejectionReason, writeRejection } from './rejection-writer.js';
 import { checkHmac } from './verify-hmac.js';
 import { isAddressAllowed } from './verify-ip.js';
@@ -120,7 +120,7 @@ export class IngestService {
       payload: body,
       payloadSha256: sha256Hex(body),
       contentType: lookup('content-type') ?? null,
-      headers,
+      headers: storedHeaders(headers, target.token_header_name),
       sourceIp: request.ip || null,
       idempotencyKey,
     });

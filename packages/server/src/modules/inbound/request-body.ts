@@ -5,7 +5,7 @@ export const MAX_INGEST_BYTES = 1024 * 1024;
 
 /**
  * Reads a request body into memory, giving up (without reading further) as soon as it passes `limit`
- * bytes. The caller then answers 413 and closes the connection; the unread rest is discarded by Node.
+ * bytes. The caller then answers 413; the rest is read and dropped after the answer (http/unread-body.ts).
  */
 export function readBody(stream: Readable | undefined, limit: number): Promise<Buffer | 'too_large'> {
   if (!stream) return Promise.resolve(Buffer.alloc(0));

@@ -45,3 +45,19 @@ export function redactHeaders(headers: Record<string, string>, extraSecret: read
   );
   return JSON.stringify(masked);
 }
+
+/**
+ * The headers an accepted message is stored (and so forwarded and streamed) with: the endpoint's static
+ * token header, when it has one, keeps its name with the value `[redacted]`. The token is stored only as
+ * a hash; a verbatim copy in every message would put it in table dumps, data files and the WAL.
+ */
+export function storedHeaders(
+  headers: Record<string, string>,
+  tokenHeaderName: string | null,
+): Record<string, string> {
+  if (!tokenHeaderName) return headers;
+  const secret = tokenHeaderName.toLowerCase();
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, name.toLowerCase() === secret ? REDACTED : value]),
+  );
+}

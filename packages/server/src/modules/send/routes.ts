@@ -41,7 +41,7 @@ export function sendRoutes(services: Services): FastifyPluginAsyncTypebox {
       '/v1/webhooks/send',
       {
         bodyLimit: SEND_BODY_LIMIT,
-        config: { oversizeCode: 'PAYLOAD_TOO_LARGE' },
+        config: { oversizeCode: 'PAYLOAD_TOO_LARGE', nulAllowedIn: ['payload'] },
         schema: {
           tags: ['Send'],
           summary: 'Queue a webhook for delivery; answered after the message is committed',

@@ -10,6 +10,11 @@ import type { Services } from '../../services.js';
 import type { Db } from '../../store/db.js';
 import { cliEndpoint } from './endpoint.js';
 import { webhookFrame } from './frames.js';
+import {
+  answerHandshakeErrorsInEnvelope,
+  onListenerSocketError,
+  rememberRequestId,
+} from './socket-errors.js';
 import type { StreamHub } from './hub.js';
 import {
   acknowledge,
@@ -21,8 +26,16 @@ import {
 } from './store.js';
 
 const BACKLOG_PAGE = 100;
+/** A backlog page holds at most this much payload (and at least one message). */
+const BACKLOG_PAGE_BYTES = 1024 * 1024;
 /** Ids remembered to drop a message met twice where the backlog hands over to live notifications. */
 const SENT_MEMORY = 5000;
+/**
+ * Payload bytes of live messages a listener may have waiting in memory (notified during its backlog, or
+ * not yet written to a slow socket). Past it, new ones are left in the store, where they wait anyway
+ * until a listener reports on them, and are read again once the listener has caught up.
+ */
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** Listeners only ever send small delivery_result frames. */
 const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 
@@ -51,7 +64,9 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
         this.websocketServer.close();
         done();
       },
+      errorHandler: onListenerSocketError,
     });
+    answerHandshakeErrorsInEnvelope(app.websocketServer);
     for (const path of ['/v1/listen', '/v1/listen/v1/listen']) {
       app.route<{ Querystring: { endpoint_id?: string; ack?: string; after?: string } }>({
         method: 'GET',
@@ -92,6 +107,7 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
             acks: ack === '1',
             resumeAfter: after?.toLowerCase() ?? null,
           });
+          rememberRequestId(request);
         },
         // A GET that does not ask for the upgrade: say what is missing.
         handler: async () => {
@@ -120,6 +136,11 @@ class ListenSession {
   private closed = false;
   private unsubscribe: (() => void) | null = null;
   private ping: NodeJS.Timeout | null = null;
+  /** Frames are written one at a time, each after the previous one has reached the kernel. */
+  private writes: Promise<void> = Promise.resolve();
+  private queuedBytes = 0;
+  /** Live messages were left in the store while the queue was full: read them again once it empties. */
+  private behind = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -134,7 +155,7 @@ class ListenSession {
     this.socket.on('message', (data, isBinary) => {
       if (!isBinary) void this.onClientFrame(data.toString());
     });
-    this.ping = setInterval(() => this.write('{"type":"ping"}'), pingMs);
+    this.ping = setInterval(() => this.write(() => '{"type":"ping"}'), pingMs);
     this.ping.unref();
     try {
       // Subscribed before the backlog is read: whatever commits from now on is either in the backlog or
@@ -143,13 +164,17 @@ class ListenSession {
       if (this.closed) return this.unsubscribe();
       if (this.scope.acks) {
         const backlog = await countBacklog(this.db, this.scope.endpointId, this.scope.resumeAfter);
-        await this.write(JSON.stringify({ type: 'hello', ping_ms: pingMs, backlog }));
+        await this.write(() => JSON.stringify({ type: 'hello', ping_ms: pingMs, backlog }));
       }
       await this.sendNotHandedOver();
       const early = this.early;
       this.early = [];
       this.live = true;
-      for (const message of early) this.onHub(message);
+      for (const message of early) {
+        this.queuedBytes -= sizeOf(message);
+        this.onHub(message);
+      }
+      this.catchUpIfDrained();
     } catch (error) {
       this.log.error({ err: error }, 'listener backlog failed');
       this.socket.close(1011, 'internal error');
@@ -158,7 +183,12 @@ class ListenSession {
 
   private onHub(message: StreamMessage | null): void {
     if (this.closed) return;
+    if (message && this.queuedBytes >= MAX_QUEUED_BYTES) {
+      this.behind = true;
+      return;
+    }
     if (!this.live) {
+      this.queuedBytes += sizeOf(message);
       this.early.push(message);
       return;
     }
@@ -169,16 +199,20 @@ class ListenSession {
       );
   }
 
-  /** Everything not yet handed over after the last message sent, in pages, waiting for each to be written. */
+  /**
+   * Everything not yet handed over after the last message sent, in pages (by count and by bytes), each
+   * message written before the next is built: a backlog of large bodies never holds the event loop, and
+   * a slow listener is read from no faster than it takes them.
+   */
   private async sendNotHandedOver(): Promise<void> {
     let after = this.live ? this.lastId : null;
     for (;;) {
       const { endpointId, resumeAfter } = this.scope;
       const page = resumeAfter
-        ? await loadResumeBacklog(this.db, endpointId, resumeAfter, after, BACKLOG_PAGE)
-        : await loadNotHandedOver(this.db, endpointId, after, BACKLOG_PAGE);
-      await Promise.all(page.map((message) => this.send(message)));
-      if (page.length < BACKLOG_PAGE || this.closed) return;
+        ? await loadResumeBacklog(this.db, endpointId, resumeAfter, after, BACKLOG_PAGE, BACKLOG_PAGE_BYTES)
+        : await loadNotHandedOver(this.db, endpointId, after, BACKLOG_PAGE, BACKLOG_PAGE_BYTES);
+      for (const message of page) await this.send(message);
+      if (page.length === 0 || this.closed) return;
       after = page.at(-1)!.id;
     }
   }
@@ -189,12 +223,37 @@ class ListenSession {
     this.sent.add(key);
     if (this.sent.size > SENT_MEMORY) this.sent.delete(this.sent.values().next().value!);
     if (!this.lastId || message.id > this.lastId) this.lastId = message.id;
-    return this.write(webhookFrame(message, true, this.scope.acks));
+    const bytes = sizeOf(message);
+    this.queuedBytes += bytes;
+    return this.write(() => webhookFrame(message, true, this.scope.acks)).then(() => {
+      this.queuedBytes -= bytes;
+      this.catchUpIfDrained();
+    });
   }
 
-  private write(frame: string): Promise<void> {
-    if (this.closed || this.socket.readyState !== this.socket.OPEN) return Promise.resolve();
-    return new Promise((resolve) => this.socket.send(frame, () => resolve()));
+  private catchUpIfDrained(): void {
+    if (!this.behind || !this.live || this.queuedBytes > 0 || this.closed) return;
+    this.behind = false;
+    void this.sendNotHandedOver().catch((error) => this.log.error({ err: error }, 'listener re-read failed'));
+  }
+
+  /**
+   * Queues a frame behind those not yet written; it is built only when its turn comes. ws calls back
+   * once the frame is handed to the kernel, so the socket's buffered amount never grows past one frame.
+   */
+  private write(frame: () => string): Promise<void> {
+    const written = this.writes
+      .then(() => {
+        if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+        // Resumed from setImmediate: a write that completes at once calls back on the same turn, and on
+        // the embedded store (no network I/O) the whole backlog would then run without other requests
+        // getting the event loop.
+        return new Promise<void>((resolve) => this.socket.send(frame(), () => setImmediate(resolve)));
+      })
+      // One frame that cannot be built must not stop the ones behind it.
+      .catch((error) => this.log.warn({ err: error }, 'listener frame not sent'));
+    this.writes = written;
+    return written;
   }
 
   private async onClientFrame(text: string): Promise<void> {
@@ -233,4 +292,8 @@ class ListenSession {
     if (this.ping) clearInterval(this.ping);
     this.unsubscribe?.();
   }
+}
+
+function sizeOf(message: StreamMessage | null): number {
+  return message?.payload?.length ?? 0;
 }

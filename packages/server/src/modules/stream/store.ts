@@ -15,12 +15,28 @@ export interface StreamMessage {
   created_at: Date;
 }
 
-const COLUMNS = `id::text AS id, inbound_endpoint_id::text AS endpoint_id, content_type, headers, payload,
-  size_bytes, replay_count, created_at`;
+/**
+ * The payload travels as base64 text: the embedded store's driver decodes a bytea result in JavaScript at
+ * about 250 ms per MB, holding the event loop, while base64 text of the same bytes costs it about 20 ms
+ * (and Node decodes it natively). On PostgreSQL it is also fewer bytes on the wire than bytea's hex.
+ */
+const COLUMNS = `id::text AS id, inbound_endpoint_id::text AS endpoint_id, content_type, headers,
+  encode(payload, 'base64') AS payload_base64, size_bytes, replay_count, created_at`;
+
+type Row = Omit<StreamMessage, 'payload'> & { payload_base64: string | null };
+
+function toMessage({ payload_base64, ...row }: Row): StreamMessage {
+  return { ...row, payload: payload_base64 === null ? null : Buffer.from(payload_base64, 'base64') };
+}
+
+async function select(db: Queryable, sql: string, params: unknown[]): Promise<StreamMessage[]> {
+  return (await db.query<Row>(sql, params)).map(toMessage);
+}
 
 /** Messages by id, in the order asked for (ids come from trusted notifications). */
 export async function loadMessages(db: Queryable, ids: readonly string[]): Promise<StreamMessage[]> {
-  const rows = await db.query<StreamMessage>(
+  const rows = await select(
+    db,
     `SELECT ${COLUMNS} FROM inbound_messages WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
     [ids],
   );
@@ -28,18 +44,32 @@ export async function loadMessages(db: Queryable, ids: readonly string[]): Promi
   return ids.map((id) => byId.get(id)).filter((row): row is StreamMessage => row !== undefined);
 }
 
-/** The endpoint's messages no listener has reported a result for, oldest first, after `afterId`. */
+/**
+ * The endpoint's messages no listener has reported a result for, oldest first, after `afterId`: at most
+ * `limit`, and no more than fit in `maxBytes` of payload (always at least one), so a backlog of large
+ * bodies is read a few at a time rather than as one result of many megabytes.
+ */
 export function loadNotHandedOver(
   db: Queryable,
   endpointId: string,
   afterId: string | null,
   limit: number,
+  maxBytes: number = Number.MAX_SAFE_INTEGER,
 ): Promise<StreamMessage[]> {
-  return db.query<StreamMessage>(
+  return select(
+    db,
     `SELECT ${COLUMNS} FROM inbound_messages
-      WHERE inbound_endpoint_id = $1 AND handed_over_at IS NULL AND deleted_at IS NULL AND ($2::uuid IS NULL OR id > $2::uuid)
-      ORDER BY id LIMIT $3`,
-    [endpointId, afterId, limit],
+      WHERE id IN (
+        SELECT id FROM (
+          SELECT id, sum(size_bytes) OVER (ORDER BY id) - size_bytes AS bytes_before
+            FROM inbound_messages
+           WHERE inbound_endpoint_id = $1 AND handed_over_at IS NULL AND deleted_at IS NULL
+             AND ($2::uuid IS NULL OR id > $2::uuid)
+           ORDER BY id LIMIT $3
+        ) page
+        WHERE bytes_before < $4)
+      ORDER BY id`,
+    [endpointId, afterId, limit, maxBytes],
   );
 }
 
@@ -56,7 +86,8 @@ export function loadPollPage(
   afterId: string | null,
   limit: number,
 ): Promise<StreamMessage[]> {
-  return db.query<StreamMessage>(
+  return select(
+    db,
     `SELECT ${COLUMNS} FROM inbound_messages
       WHERE inbound_endpoint_id = $1 AND deleted_at IS NULL
         AND ($2::uuid IS NULL OR id > $2::uuid OR handed_over_at IS NULL)
@@ -114,13 +145,22 @@ export function loadResumeBacklog(
   resumeAfter: string,
   pageAfter: string | null,
   limit: number,
+  maxBytes: number = Number.MAX_SAFE_INTEGER,
 ): Promise<StreamMessage[]> {
-  return db.query<StreamMessage>(
+  return select(
+    db,
     `SELECT ${COLUMNS} FROM inbound_messages
-      WHERE inbound_endpoint_id = $1 AND ($3::uuid IS NULL OR id > $3::uuid)
-        AND (handed_over_at IS NULL OR id > $2::uuid)
-      ORDER BY id LIMIT $4`,
-    [endpointId, resumeAfter, pageAfter, limit],
+      WHERE id IN (
+        SELECT id FROM (
+          SELECT id, sum(size_bytes) OVER (ORDER BY id) - size_bytes AS bytes_before
+            FROM inbound_messages
+           WHERE inbound_endpoint_id = $1 AND deleted_at IS NULL AND ($3::uuid IS NULL OR id > $3::uuid)
+             AND (handed_over_at IS NULL OR id > $2::uuid)
+           ORDER BY id LIMIT $4
+        ) page
+        WHERE bytes_before < $5)
+      ORDER BY id`,
+    [endpointId, resumeAfter, pageAfter, limit, maxBytes],
   );
 }
 
@@ -128,7 +168,8 @@ export function loadResumeBacklog(
 export async function countBacklog(db: Queryable, endpointId: string, resumeAfter: string | null) {
   const rows = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM inbound_messages
-      WHERE inbound_endpoint_id = $1 AND (handed_over_at IS NULL OR ($2::uuid IS NOT NULL AND id > $2::uuid))`,
+      WHERE inbound_endpoint_id = $1 AND deleted_at IS NULL
+        AND (handed_over_at IS NULL OR ($2::uuid IS NOT NULL AND id > $2::uuid))`,
     [endpointId, resumeAfter],
   );
   return rows[0]?.n ?? 0;
