@@ -77,7 +77,12 @@ export async function claimDue(
  * Puts messages back without spending an attempt (rate limited), due when they were: they keep their
  * place in the queue.
  */
-export async function release(db: Queryable, source: QueueSource, ids: string[], workerId: string): Promise<void> {
+export async function release(
+  db: Queryable,
+  source: QueueSource,
+  ids: string[],
+  workerId: string,
+): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
     `UPDATE ${source.messages} m
