@@ -62,6 +62,8 @@ export async function startServer(
   const { firstKey } = await bootstrap(services);
   const delivery = roles.worker ? createDeliveryWorkers(services) : null;
   await delivery?.start();
+  // Sends accepted here go straight to this process's worker when it has room (direct dispatch).
+  if (delivery && roles.api && config.directDispatch) services.send.useDirectDispatch(delivery.outbound);
   const retention = roles.worker ? new RetentionJob(db, config, log.child({ component: 'retention' })) : null;
   retention?.start();
   // Exports are built by API processes: their files are served from the same exports directory.
@@ -93,6 +95,7 @@ export async function startServer(
         await stopKeyListener?.();
         await retention?.stop();
         await exportRunner?.stop();
+        services.send.useDirectDispatch(null);
         await delivery?.close();
         services.wake.close();
         await db.close();

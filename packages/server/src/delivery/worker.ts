@@ -4,6 +4,7 @@ import type { SecretBox } from '../lib/secret-box.js';
 import type { Db } from '../store/db.js';
 import { type AttemptContext, attemptDelivery } from './attempt.js';
 import { MESSAGES_CHANNEL } from './channels.js';
+import type { DirectDispatcher } from './direct-dispatch.js';
 import type { QueueSource } from './queue-source.js';
 import { type Completion, CompletionWriter } from './completions.js';
 import * as queue from './queue-store.js';
@@ -36,10 +37,12 @@ export interface WorkerOptions {
  * The delivery loop: claim due messages, deliver them concurrently, record the results, sleep until
  * woken by NOTIFY or the next due time. Never polls in a busy loop.
  */
-export class DeliveryWorker {
+export class DeliveryWorker implements DirectDispatcher {
   readonly id = `worker_${randomBytes(6).toString('hex')}`;
   private readonly completions: CompletionWriter;
   private inFlight = 0;
+  /** Slots promised to messages the send path is writing leased to this worker (direct dispatch). */
+  private reserved = 0;
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -90,7 +93,8 @@ export class DeliveryWorker {
     if (this.reaper) clearInterval(this.reaper);
     this.wake();
     await this.loop;
-    while (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
+    while (this.inFlight > 0 || this.reserved > 0)
+      await new Promise<void>((resolve) => this.idle.add(resolve));
     await this.completions.flush();
     await this.unlisten?.();
   }
@@ -98,6 +102,49 @@ export class DeliveryWorker {
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
+  }
+
+  get workerId(): string {
+    return this.id;
+  }
+
+  get leaseMs(): number {
+    return this.options.leaseMs;
+  }
+
+  reserve(ids: string[]): number {
+    if (!this.running) return 0;
+    const count = Math.min(ids.length, this.options.concurrency - this.inFlight - this.reserved);
+    if (count <= 0) return 0;
+    this.reserved += count;
+    // Tracked from before the write: releaseOrphans must never hand back a message being written leased.
+    for (let i = 0; i < count; i++) this.holding.add(ids[i]!);
+    return count;
+  }
+
+  handOver(leased: queue.ClaimedMessage[], unused: string[], failed: boolean): void {
+    this.reserved -= unused.length;
+    for (const id of unused) this.holding.delete(id);
+    if (failed) {
+      this.orphansSuspected = true;
+      this.wake();
+    }
+    if (leased.length === 0) {
+      this.settleIfIdle();
+      return;
+    }
+    // The slots stay reserved until the attempts have started (and count in inFlight).
+    this.dispatch(leased, false)
+      .catch((error) => {
+        this.log.error({ err: error }, 'dispatching directly written messages failed');
+        for (const message of leased) this.holding.delete(message.id);
+        this.orphansSuspected = true;
+        this.wake();
+      })
+      .finally(() => {
+        this.reserved -= leased.length;
+        this.settleIfIdle();
+      });
   }
 
   private async run(): Promise<void> {
@@ -108,7 +155,7 @@ export class DeliveryWorker {
       this.woken = false;
       try {
         if (this.orphansSuspected) await this.releaseOrphans();
-        const free = this.options.concurrency - this.inFlight;
+        const free = this.options.concurrency - this.inFlight - this.reserved;
         if (free <= 0) {
           await this.sleep(this.options.maxIdleMs ?? 30_000);
           continue;
@@ -224,8 +271,12 @@ export class DeliveryWorker {
   }
 
   private finished(): void {
-    if (this.inFlight-- === this.options.concurrency) this.wake();
-    if (this.inFlight === 0) {
+    if (this.inFlight-- + this.reserved >= this.options.concurrency) this.wake();
+    this.settleIfIdle();
+  }
+
+  private settleIfIdle(): void {
+    if (this.inFlight === 0 && this.reserved === 0) {
       for (const resolve of this.idle) resolve();
       this.idle.clear();
     }

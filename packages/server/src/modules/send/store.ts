@@ -15,6 +15,21 @@ export interface NewMessage {
   retentionHours: number | null;
 }
 
+/** Rows to write already leased to a worker of this process (direct dispatch). */
+export interface DirectLease {
+  /** How many of the batch's first rows may be leased. */
+  count: number;
+  workerId: string;
+  leaseMs: number;
+}
+
+export interface InsertedMessage {
+  id: string;
+  held: boolean;
+  /** Written `delivering`, leased to the direct-dispatch worker. */
+  leased: boolean;
+}
+
 export interface ExistingMessage {
   id: string;
   payload_sha256: string;
@@ -34,11 +49,15 @@ export interface ExistingMessage {
  * No lock is taken on the endpoint rows: shared row locks from every send on one hot endpoint would
  * serialise on MultiXact bookkeeping. A send racing a pause or delete is caught by the worker instead
  * (its claim skips paused endpoints and fails messages of deleted ones).
+ *
+ * With `lease`, the first `lease.count` rows are written `delivering`, leased to that worker, unless
+ * their endpoint is paused or rate limited (those go through the queue and its token buckets).
  */
 export async function insertMessages(
   db: Queryable,
   messages: NewMessage[],
-): Promise<Array<{ id: string; held: boolean }>> {
+  lease: DirectLease | null = null,
+): Promise<InsertedMessage[]> {
   const column = <T>(pick: (m: NewMessage) => T) => messages.map(pick);
   const offsets: string[] = [];
   let offset = 1;
@@ -47,20 +66,23 @@ export async function insertMessages(
     offset += message.sizeBytes;
   }
   const payloads = Buffer.from(column((m) => m.payload).join(''), 'utf8');
-  return db.query<{ id: string; held: boolean }>(
+  return db.query<InsertedMessage>(
     `INSERT INTO messages (id, project_id, endpoint_id, mode, status, held, payload, size_bytes, payload_sha256,
-                           headers, idempotency_key, retention_hours, next_attempt_at)
-     SELECT r.id::uuid, e.project_id, e.id, r.mode, 'queued', e.paused,
-            substring($11::bytea FROM r.payload_offset::int FOR r.size_bytes::int),
-            r.size_bytes::int, r.payload_sha256, r.headers::jsonb, r.idempotency_key, r.retention_hours::int, now()
+                           headers, idempotency_key, retention_hours, next_attempt_at, locked_by, locked_until)
+     SELECT r.id::uuid, e.project_id, e.id, r.mode, CASE WHEN d.leased THEN 'delivering' ELSE 'queued' END,
+            e.paused, substring($11::bytea FROM r.payload_offset::int FOR r.size_bytes::int),
+            r.size_bytes::int, r.payload_sha256, r.headers::jsonb, r.idempotency_key, r.retention_hours::int, now(),
+            CASE WHEN d.leased THEN $13::text END,
+            CASE WHEN d.leased THEN now() + $14::float8 * interval '1 millisecond' END
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                    $9::text[], $10::text[]) WITH ORDINALITY
             AS r(id, project_id, endpoint_id, mode, payload_offset, payload_sha256, headers, idempotency_key,
                  retention_hours, size_bytes, position)
        JOIN endpoints e ON e.id = r.endpoint_id AND e.project_id = r.project_id::uuid AND e.deleted_at IS NULL
+       CROSS JOIN LATERAL (SELECT r.position <= $12::int AND NOT e.paused AND e.rate_limit_rps = 0 AS leased) d
       ORDER BY r.position
      ON CONFLICT (project_id, endpoint_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-     RETURNING id, held`,
+     RETURNING id, held, status = 'delivering' AS leased`,
     [
       column((m) => m.id),
       column((m) => m.projectId),
@@ -73,6 +95,9 @@ export async function insertMessages(
       column((m) => (m.retentionHours === null ? null : String(m.retentionHours))),
       column((m) => String(m.sizeBytes)),
       payloads,
+      lease?.count ?? 0,
+      lease?.workerId ?? null,
+      lease?.leaseMs ?? 0,
     ],
     { name: 'send_insert_messages' },
   );
