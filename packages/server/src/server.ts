@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { bootstrap } from './bootstrap.js';
 import type { Config } from './config.js';
 import { createDeliveryWorkers } from './delivery/create-worker.js';
+import { MetricsRollupJob } from './modules/metrics/rollup.js';
 import { RetentionJob } from './retention/job.js';
 import { ExportRunner } from './modules/exports/runner.js';
 import { buildServices, type Services } from './services.js';
@@ -66,6 +67,8 @@ export async function startServer(
   if (delivery && roles.api && config.directDispatch) services.send.useDirectDispatch(delivery.outbound);
   const retention = roles.worker ? new RetentionJob(db, config, log.child({ component: 'retention' })) : null;
   retention?.start();
+  const rollup = roles.worker ? new MetricsRollupJob(db, log.child({ component: 'metrics-rollup' })) : null;
+  rollup?.start();
   // Exports are built by API processes: their files are served from the same exports directory.
   const exportRunner = roles.api
     ? new ExportRunner(db, services.exports, services.billing, log.child({ component: 'exports' }))
@@ -94,6 +97,7 @@ export async function startServer(
         await app?.close();
         await stopKeyListener?.();
         await retention?.stop();
+        await rollup?.stop();
         await exportRunner?.stop();
         services.send.useDirectDispatch(null);
         await delivery?.close();
