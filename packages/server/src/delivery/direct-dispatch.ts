@@ -1,4 +1,10 @@
-import type { ClaimedMessage } from './queue-store.js';
+import type { ClaimedMessage, EndpointTarget } from './queue-store.js';
+
+/** A leased message's endpoint as the insert read it; the signing secrets still sealed. */
+export interface PrefetchedEndpoint {
+  target: EndpointTarget;
+  sealedSecrets: string[];
+}
 
 /**
  * Direct dispatch: a process that accepts sends and runs a worker with room writes new messages already
@@ -15,6 +21,13 @@ export interface DirectDispatcher {
    * After the write: `leased` were committed leased to the worker (it attempts them now); the other
    * reserved ids were not written leased (held, rate limited, or not inserted). `failed`: the write's
    * outcome is unknown, so the worker returns whatever it may hold leased and does not track.
+   * `endpoints`: the leased messages' endpoints, read by the insert (the worker reads them itself
+   * when one is missing).
    */
-  handOver(leased: ClaimedMessage[], unused: string[], failed: boolean): void;
+  handOver(
+    leased: ClaimedMessage[],
+    unused: string[],
+    failed: boolean,
+    endpoints?: Map<string, PrefetchedEndpoint>,
+  ): void;
 }

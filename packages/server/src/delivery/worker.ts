@@ -4,7 +4,7 @@ import type { SecretBox } from '../lib/secret-box.js';
 import type { Db } from '../store/db.js';
 import { type AttemptContext, attemptDelivery } from './attempt.js';
 import { MESSAGES_CHANNEL } from './channels.js';
-import type { DirectDispatcher } from './direct-dispatch.js';
+import type { DirectDispatcher, PrefetchedEndpoint } from './direct-dispatch.js';
 import type { QueueSource } from './queue-source.js';
 import { type Completion, CompletionWriter } from './completions.js';
 import * as queue from './queue-store.js';
@@ -122,7 +122,12 @@ export class DeliveryWorker implements DirectDispatcher {
     return count;
   }
 
-  handOver(leased: queue.ClaimedMessage[], unused: string[], failed: boolean): void {
+  handOver(
+    leased: queue.ClaimedMessage[],
+    unused: string[],
+    failed: boolean,
+    endpoints?: Map<string, PrefetchedEndpoint>,
+  ): void {
     this.reserved -= unused.length;
     for (const id of unused) this.holding.delete(id);
     if (failed) {
@@ -134,7 +139,7 @@ export class DeliveryWorker implements DirectDispatcher {
       return;
     }
     // The slots stay reserved until the attempts have started (and count in inFlight).
-    this.dispatch(leased, false)
+    this.dispatch(leased, false, endpoints)
       .catch((error) => {
         this.log.error({ err: error }, 'dispatching directly written messages failed');
         for (const message of leased) this.holding.delete(message.id);
@@ -236,12 +241,19 @@ export class DeliveryWorker implements DirectDispatcher {
   }
 
   /** Starts the attempts of claimed messages; `paid`: their rate-limit tokens were taken before the claim. */
-  private async dispatch(claimed: queue.ClaimedMessage[], paid: boolean): Promise<void> {
+  private async dispatch(
+    claimed: queue.ClaimedMessage[],
+    paid: boolean,
+    prefetched?: Map<string, PrefetchedEndpoint>,
+  ): Promise<void> {
     const endpointIds = [...new Set(claimed.map((m) => m.endpoint_id))];
-    const [targets, secrets] = await Promise.all([
-      this.source.loadTargets(this.db, endpointIds),
-      this.source.loadSecrets(this.db, this.secretBox, endpointIds),
-    ]);
+    const [targets, secrets] =
+      prefetched && endpointIds.every((id) => prefetched.has(id))
+        ? this.unseal(prefetched)
+        : await Promise.all([
+            this.source.loadTargets(this.db, endpointIds),
+            this.source.loadSecrets(this.db, this.secretBox, endpointIds),
+          ]);
     if (paid) this.refreshPaces(targets);
     const allowed = paid ? claimed : await this.applyRateLimits(claimed, targets);
     for (const message of allowed) {
@@ -280,6 +292,22 @@ export class DeliveryWorker implements DirectDispatcher {
       for (const resolve of this.idle) resolve();
       this.idle.clear();
     }
+  }
+
+  /** The endpoints a send's insert read for the messages it wrote leased to this worker. */
+  private unseal(
+    prefetched: Map<string, PrefetchedEndpoint>,
+  ): [Map<string, queue.EndpointTarget>, Map<string, string[]>] {
+    const targets = new Map<string, queue.EndpointTarget>();
+    const secrets = new Map<string, string[]>();
+    for (const [id, { target, sealedSecrets }] of prefetched) {
+      targets.set(id, target);
+      secrets.set(
+        id,
+        sealedSecrets.map((sealed) => this.secretBox.decrypt(sealed)),
+      );
+    }
+    return [targets, secrets];
   }
 
   /** A paced endpoint whose limit was changed keeps pace with the new one (or leaves the pace when lifted). */

@@ -1,7 +1,7 @@
 import type { DirectDispatcher } from '../../delivery/direct-dispatch.js';
 import type { ClaimedMessage } from '../../delivery/queue-store.js';
 import type { Db } from '../../store/db.js';
-import { type InsertedMessage, insertMessages, type NewMessage } from './store.js';
+import { type InsertedMessage, insertMessages, type LeasedEndpoint, type NewMessage } from './store.js';
 
 interface Pending {
   message: NewMessage;
@@ -68,8 +68,8 @@ export class SendBatcher {
           ? { count: reserved, workerId: direct.workerId, leaseMs: direct.leaseMs }
           : null,
       );
-      const byId = new Map(inserted.map((row) => [row.id, row]));
-      if (direct && reserved > 0) handOver(direct, messages.slice(0, reserved), byId);
+      const byId = new Map(inserted.rows.map((row) => [row.id, row]));
+      if (direct && reserved > 0) handOver(direct, messages.slice(0, reserved), byId, inserted.endpoints);
       for (const pending of batch) pending.resolve(byId.get(pending.message.id) ?? null);
     } catch (error) {
       if (direct && reserved > 0)
@@ -102,6 +102,7 @@ function handOver(
   direct: DirectDispatcher,
   reserved: NewMessage[],
   byId: Map<string, InsertedMessage>,
+  endpoints: LeasedEndpoint[],
 ): void {
   const leased: ClaimedMessage[] = [];
   const unused: string[] = [];
@@ -125,5 +126,8 @@ function handOver(
       next_attempt_at: now,
     });
   }
-  direct.handOver(leased, unused, false);
+  const prefetched = new Map(
+    endpoints.map(({ sealed_secrets, ...target }) => [target.id, { target, sealedSecrets: sealed_secrets }]),
+  );
+  direct.handOver(leased, unused, false, prefetched);
 }

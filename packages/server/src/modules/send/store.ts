@@ -1,3 +1,4 @@
+import type { EndpointTarget } from '../../delivery/queue-source.js';
 import type { Queryable } from '../../store/db.js';
 
 export interface NewMessage {
@@ -30,6 +31,17 @@ export interface InsertedMessage {
   leased: boolean;
 }
 
+/** What the worker needs to deliver to an endpoint, read by the insert itself; secrets still sealed. */
+export interface LeasedEndpoint extends EndpointTarget {
+  sealed_secrets: string[];
+}
+
+export interface InsertResult {
+  rows: InsertedMessage[];
+  /** The endpoints of the leased rows (none without a lease). */
+  endpoints: LeasedEndpoint[];
+}
+
 export interface ExistingMessage {
   id: string;
   payload_sha256: string;
@@ -51,13 +63,15 @@ export interface ExistingMessage {
  * (its claim skips paused endpoints and fails messages of deleted ones).
  *
  * With `lease`, the first `lease.count` rows are written `delivering`, leased to that worker, unless
- * their endpoint is paused or rate limited (those go through the queue and its token buckets).
+ * their endpoint is paused or rate limited (those go through the queue and its token buckets). The same
+ * statement returns those rows' endpoints and active signing secrets (as the worker's claim path would
+ * read them), so the worker can start their attempts without another round trip.
  */
 export async function insertMessages(
   db: Queryable,
   messages: NewMessage[],
   lease: DirectLease | null = null,
-): Promise<InsertedMessage[]> {
+): Promise<InsertResult> {
   const column = <T>(pick: (m: NewMessage) => T) => messages.map(pick);
   const offsets: string[] = [];
   let offset = 1;
@@ -66,8 +80,9 @@ export async function insertMessages(
     offset += message.sizeBytes;
   }
   const payloads = Buffer.from(column((m) => m.payload).join(''), 'utf8');
-  return db.query<InsertedMessage>(
-    `INSERT INTO messages (id, project_id, endpoint_id, mode, status, held, payload, size_bytes, payload_sha256,
+  const rows = await db.query<InsertedMessage & { endpoint: LeasedEndpoint | null }>(
+    `WITH inserted AS (
+     INSERT INTO messages (id, project_id, endpoint_id, mode, status, held, payload, size_bytes, payload_sha256,
                            headers, idempotency_key, retention_hours, next_attempt_at, locked_by, locked_until)
      SELECT r.id::uuid, e.project_id, e.id, r.mode, CASE WHEN d.leased THEN 'delivering' ELSE 'queued' END,
             e.paused, substring($11::bytea FROM r.payload_offset::int FOR r.size_bytes::int),
@@ -82,7 +97,16 @@ export async function insertMessages(
        CROSS JOIN LATERAL (SELECT r.position <= $12::int AND NOT e.paused AND e.rate_limit_rps = 0 AS leased) d
       ORDER BY r.position
      ON CONFLICT (project_id, endpoint_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-     RETURNING id, held, status = 'delivering' AS leased`,
+     RETURNING id, held, status = 'delivering' AS leased, endpoint_id
+     )
+     SELECT id, held, leased, NULL::jsonb AS endpoint FROM inserted
+     UNION ALL
+     SELECT NULL, NULL, NULL,
+            jsonb_build_object('id', e.id, 'url', e.url, 'headers', e.headers, 'hmac_enabled', e.hmac_enabled,
+              'rate_limit_rps', e.rate_limit_rps, 'burst', e.burst, 'deleted', e.deleted_at IS NOT NULL,
+              'sealed_secrets', COALESCE((SELECT jsonb_agg(k.secret ORDER BY k.created_at, k.id) FROM signing_keys k
+                                           WHERE k.endpoint_id = e.id AND k.deleted_at IS NULL), '[]'::jsonb))
+       FROM endpoints e WHERE e.id IN (SELECT endpoint_id FROM inserted WHERE leased)`,
     [
       column((m) => m.id),
       column((m) => m.projectId),
@@ -101,6 +125,12 @@ export async function insertMessages(
     ],
     { name: 'send_insert_messages' },
   );
+  const result: InsertResult = { rows: [], endpoints: [] };
+  for (const { endpoint, ...row } of rows) {
+    if (endpoint) result.endpoints.push(endpoint);
+    else result.rows.push(row);
+  }
+  return result;
 }
 
 export async function findByIdempotencyKey(
