@@ -5,7 +5,8 @@
  * RATE sends/s for DURATION s (send → first arrival). In rounds alternating with a raw undici baseline (the
  * same POST straight to the receiver), so the figure can be read against the machine of the moment.
  *
- *   node --import tsx bench/embedded.ts      (N=10000 C=64 RATE=500 DURATION=10 ROUNDS=2, as environment)
+ *   node --import tsx bench/embedded.ts      (N=10000 C=64 RATE=500 DURATION=10 ROUNDS=2, as environment;
+ *                                             BENCH_CPU_PROF=1 writes a CPU profile to bench/results/profiles/embedded)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,6 +46,7 @@ const server = await spawnServer(
     HOST: '127.0.0.1',
   },
   SERVER_DIR,
+  process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(BENCH_DIR, 'results', 'profiles', 'embedded')}`] : [],
 );
 const log = (message: string) =>
   process.stderr.write(`[embedded ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
