@@ -46,7 +46,9 @@ const server = await spawnServer(
     HOST: '127.0.0.1',
   },
   SERVER_DIR,
-  process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(BENCH_DIR, 'results', 'profiles', 'embedded')}`] : [],
+  process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(BENCH_DIR, 'results', 'profiles', 'embedded')}`]
+    : [],
 );
 const log = (message: string) =>
   process.stderr.write(`[embedded ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
