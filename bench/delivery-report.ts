@@ -117,7 +117,42 @@ export function printTable(resultsDir: string, r: any): void {
   console.log(`  send only (paused)                ${pgLine(r.sendPausedEndpoint.postgres)}`);
   console.log(`  delivery only (backlog drain)     ${pgLine(r.sustainedDelivery.postgres)}`);
   console.log(`  latency phase (send + delivery)   ${pgLine(r.latency.postgres)}`);
+  if (r.peers) printPeers(r);
   const warnings = Object.values(r.serverWarnings as Record<string, string[]>).flat();
   if (warnings.length) console.log(`\nserver warnings/errors (${warnings.length}), first: ${warnings[0]}`);
   console.log(`\nwritten to ${join(resultsDir, 'latest.json')}`);
+}
+
+/** The peer comparison as a markdown table (pasted into bench/README.md), then HookBridge ÷ each peer. */
+function printPeers(r: any): void {
+  const peers = r.peers as Array<any>;
+  const cell = (f: (p: any) => string) => `| ${peers.map(f).join(' | ')} |`;
+  console.log(`\nPeer baselines (one run, ${peers[0].rounds.length} alternating closed-loop rounds each):\n`);
+  console.log(`| | ${peers.map((p) => p.name).join(' | ')} |`);
+  console.log(`|---|${peers.map(() => '---').join('|')}|`);
+  console.log(
+    `| end-to-end deliveries/s (N sends at C while delivering) ${cell((p) => `${p.deliveredPerSecond} (rounds ${p.rounds.join(' / ')})`)}`,
+  );
+  console.log(
+    `| p50 / p99 send → first arrival at ${r.options.rate}/s ${cell((p) => `${p.latency.sendToFirstArrivalMs.p50} / ${p.latency.sendToFirstArrivalMs.p99} ms`)}`,
+  );
+  console.log(
+    `| CPU per 1,000 delivered (process + datastore) ${cell((p) => `${p.cpuMsPerDelivered.total.toFixed(2)} s (${p.cpuMsPerDelivered.process.toFixed(2)} + ${p.cpuMsPerDelivered.datastore.toFixed(2)})`)}`,
+  );
+  console.log(`| duplicates / never arrived ${cell((p) => `${p.duplicates} / ${p.latency.neverArrived}`)}`);
+  for (const [name, ratio] of Object.entries(r.peerRatios as Record<string, any>)) {
+    console.log(
+      `HookBridge ÷ ${name}: deliveries/s ${ratio.deliveredPerSecond}×, p50 ${ratio.p50FirstArrival}×, ` +
+        `p99 ${ratio.p99FirstArrival}×, CPU per delivered ${ratio.cpuPerDelivered}×`,
+    );
+  }
+  const bull = r.peerRatios['Fastify + BullMQ'];
+  const hb = peers[0];
+  if (bull) {
+    const yes = (met: boolean) => (met ? 'MET' : 'MISSED');
+    console.log(
+      `targets vs BullMQ: deliveries ≥ 2× ${yes(bull.deliveredPerSecond >= 2)}; p99 ≤ 1× ${yes(bull.p99FirstArrival <= 1)}; ` +
+        `p50 < 3 ms ${yes(hb.latency.sendToFirstArrivalMs.p50 < 3)}; CPU ≤ 0.5× ${yes(bull.cpuPerDelivered <= 0.5)}`,
+    );
+  }
 }

@@ -19,6 +19,7 @@
  *   --cpu-prof       BENCH_CPU_PROF=1       write V8 CPU profiles of the HookBridge process(es) to
  *                                           bench/results/profiles (summarise: bench/profile-summary.ts)
  *   --phase-timeout S BENCH_PHASE_TIMEOUT   upper bound of any one phase, seconds (120)
+ *   --no-peers       BENCH_PEERS=0          skip the peer baselines (Fastify + BullMQ, Fastify + graphile-worker)
  *   DATABASE_URL     default postgres://postgres@127.0.0.1:5432/test
  */
 import { randomBytes } from 'node:crypto';
@@ -40,6 +41,16 @@ import {
   percentiles,
   type RequestSpec,
 } from './load.js';
+import {
+  backendCpuMs,
+  clientPool,
+  comparePeers,
+  ensureRedis,
+  type PeerRun,
+  type System,
+  startPeer,
+  withApplicationName,
+} from './peers.js';
 import { sendBody } from './send-body.js';
 import {
   averageCores,
@@ -47,6 +58,7 @@ import {
   cpuBetween,
   forkChild,
   type IpcChild,
+  processCpuMs,
   type ServerChild,
   sampleCpu,
   spawnServer,
@@ -60,6 +72,12 @@ const RESULTS_DIR = join(BENCH_DIR, 'results');
 
 /** No request may hang a phase: a server that stops answering fails the run instead. */
 const TIMEOUTS = { headersTimeout: 30_000, bodyTimeout: 30_000 };
+
+/** The HookBridge server's and the graphile-worker peer's PostgreSQL connections, told apart by name. */
+const HB_APP_NAME = 'hb-bench-hookbridge';
+const GW_APP_NAME = 'hb-bench-graphile-worker';
+/** The peer comparison alternates the systems this many times. */
+const PEER_ROUNDS = 2;
 
 /** Phase 3 alternates bare Fastify and paused-endpoint sends this many times. */
 const ACCEPTANCE_ROUNDS = 2;
@@ -82,6 +100,7 @@ const { values: flags } = parseArgs({
     roles: { type: 'string' },
     'cpu-prof': { type: 'boolean' },
     'phase-timeout': { type: 'string' },
+    'no-peers': { type: 'boolean' },
   },
   allowPositionals: false,
 });
@@ -102,6 +121,7 @@ const options = {
   roles: (flags.roles ?? process.env.BENCH_ROLES ?? 'start') as 'start' | 'split',
   cpuProf: flags['cpu-prof'] ?? ['1', 'true'].includes(process.env.BENCH_CPU_PROF ?? ''),
   phaseTimeoutMs: numberOption(flags['phase-timeout'], ['BENCH_PHASE_TIMEOUT'], 120) * 1000,
+  peers: !(flags['no-peers'] ?? ['0', 'false'].includes(process.env.BENCH_PEERS ?? '')),
   databaseUrl: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
 };
 if (options.roles !== 'start' && options.roles !== 'split') throw new Error('--roles must be start or split');
@@ -275,7 +295,10 @@ async function main(): Promise<void> {
   const sep = options.databaseUrl.includes('?') ? '&' : '?';
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: `${options.databaseUrl}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    DATABASE_URL: withApplicationName(
+      `${options.databaseUrl}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      HB_APP_NAME,
+    ),
     HOOKBRIDGE_MASTER_KEY: randomBytes(32).toString('hex'),
     HOOKBRIDGE_BOOTSTRAP_API_KEY: apiKey,
     HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
@@ -496,6 +519,16 @@ async function main(): Promise<void> {
     postgres: latencyPg,
   };
 
+  // 5. Peer baselines: HookBridge, Fastify + BullMQ and Fastify + graphile-worker in alternating rounds.
+  const peers = options.peers
+    ? await runPeers({
+        hookbridge: { pool: hb, send, pids: () => Object.values(servers).map((s) => s.child.pid) },
+        receiver,
+        receiverUrl,
+        schema,
+      })
+    : null;
+
   // ---- report ---------------------------------------------------------------------------------------
   // The target is the API path's acceptance (paused endpoint) over the bare Fastify rounds run beside it.
   // With delivery running in the same process the same CPU also delivers, receives and records every
@@ -531,6 +564,8 @@ async function main(): Promise<void> {
     },
     sustainedDelivery: sustained,
     latency,
+    peers,
+    peerRatios: peers ? peerRatios(peers) : null,
     ratios: {
       acceptedOverBareFastify: round3(acceptanceRatio),
       acceptedWhileDeliveringOverBareFastify: round3(deliveringAcceptanceRatio),
@@ -565,6 +600,101 @@ async function main(): Promise<void> {
   };
   writeResults(ROOT, RESULTS_DIR, results);
   printTable(RESULTS_DIR, results);
+}
+
+async function runPeers(setup: {
+  hookbridge: { pool: Pool; send: RequestSpec; pids: () => Array<number | undefined> };
+  receiver: IpcChild;
+  receiverUrl: string;
+  schema: string;
+}): Promise<PeerRun[]> {
+  const admin = new pg.Client({ connectionString: options.databaseUrl });
+  await admin.connect();
+  cleanups.push({ name: 'peer stats client', run: () => admin.end() });
+  const redis = await ensureRedis();
+  cleanups.push({ name: 'redis', run: () => redis.stop() });
+  const gwSchema = `${setup.schema}_gw`;
+  cleanups.push({
+    name: 'graphile-worker schema',
+    run: async () => {
+      const client = new pg.Client({ connectionString: options.databaseUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${gwSchema} CASCADE`).finally(() => client.end());
+    },
+  });
+  const bull = await startPeer(BENCH_DIR, 'bullmq.ts', 'BullMQ pipeline', setup.receiverUrl, {
+    PEER_QUEUE: `${setup.schema}_bullmq`,
+  });
+  cleanups.push({ name: 'BullMQ pipeline', run: () => bull.child.stop() });
+  const gw = await startPeer(BENCH_DIR, 'graphile-worker.ts', 'graphile-worker pipeline', setup.receiverUrl, {
+    DATABASE_URL: withApplicationName(options.databaseUrl, GW_APP_NAME),
+    PEER_SCHEMA: gwSchema,
+  });
+  cleanups.push({ name: 'graphile-worker pipeline', run: () => gw.child.stop() });
+  const peerSystem = (name: string, peer: typeof bull, datastoreCpuMs: () => Promise<number>): System => {
+    const pool = clientPool(`http://127.0.0.1:${peer.child.port}`, options.c);
+    cleanups.push({ name: `${name} pool`, run: () => pool.destroy() });
+    return {
+      name,
+      pool,
+      send: sendSpec(peer.apiKey, sendBody(peer.endpointId)),
+      pids: () => [peer.child.child.pid],
+      datastoreCpuMs,
+    };
+  };
+  const systems: System[] = [
+    { name: 'HookBridge', ...setup.hookbridge, datastoreCpuMs: () => backendCpuMs(admin, HB_APP_NAME) },
+    peerSystem('Fastify + BullMQ', bull, async () => processCpuMs(redis.pid)),
+    peerSystem('Fastify + graphile-worker', gw, () => backendCpuMs(admin, GW_APP_NAME)),
+  ];
+  const warm = Math.min(1000, Math.max(100, Math.round(options.n / 20)));
+  for (const system of systems) {
+    await setup.receiver.ask('reset');
+    const result = await closedLoop({
+      pool: system.pool,
+      count: warm,
+      concurrency: options.c,
+      maxMs: options.phaseTimeoutMs,
+      request: () => system.send,
+      okStatus: 202,
+    });
+    await waitDelivered(setup.receiver, result.ok, options.phaseTimeoutMs);
+  }
+  return comparePeers({
+    systems,
+    receiver: setup.receiver,
+    rounds: PEER_ROUNDS,
+    perRound: Math.round(options.n / PEER_ROUNDS),
+    concurrency: options.c,
+    rate: options.rate,
+    durationMs: options.durationS * 1000,
+    phaseMs: options.phaseTimeoutMs,
+    waitDelivered: (expected, maxMs) => waitDelivered(setup.receiver, expected, maxMs),
+    log,
+  });
+}
+
+/** HookBridge ÷ each peer, and the issue's targets against the BullMQ pipeline. */
+function peerRatios(peers: PeerRun[]) {
+  const [hookbridge, ...others] = peers;
+  const ratio = (a: number, b: number) => (b > 0 ? round3(a / b) : null);
+  return Object.fromEntries(
+    others.map((peer) => [
+      peer.name,
+      {
+        deliveredPerSecond: ratio(hookbridge!.deliveredPerSecond, peer.deliveredPerSecond),
+        p50FirstArrival: ratio(
+          hookbridge!.latency.sendToFirstArrivalMs.p50,
+          peer.latency.sendToFirstArrivalMs.p50,
+        ),
+        p99FirstArrival: ratio(
+          hookbridge!.latency.sendToFirstArrivalMs.p99,
+          peer.latency.sendToFirstArrivalMs.p99,
+        ),
+        cpuPerDelivered: ratio(hookbridge!.cpuMsPerDelivered.total, peer.cpuMsPerDelivered.total),
+      },
+    ]),
+  );
 }
 
 /** What was measured so far: written to latest.json when a later phase fails. */

@@ -15,8 +15,12 @@ export interface IpcChild {
 }
 
 /** Forks a TypeScript child that reports `{type: 'ready', port}` over IPC. */
-export async function forkChild(script: string, name: string): Promise<IpcChild> {
-  const child = fork(script, [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function forkChild(script: string, name: string, env?: NodeJS.ProcessEnv): Promise<IpcChild> {
+  const child = fork(script, [], {
+    execArgv: TSX,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(env ? { env } : {}),
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s`)), 30_000);
     child.once('error', reject);

@@ -50,6 +50,11 @@ await withScratchSchema(writers + 1, async (db, projectId) => {
   const steps: Array<[string, string]> = [
     ['as migrated', ''],
     ['again', ''],
+    ['- the metrics rollup trigger (0010)', 'DROP TRIGGER messages_metrics_insert ON messages'],
+    [
+      '+ the trigger again',
+      'CREATE TRIGGER messages_metrics_insert AFTER INSERT ON messages REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION metrics_count_new_messages()',
+    ],
     [
       '+ the foreign keys (before 0007)',
       'ALTER TABLE messages ADD FOREIGN KEY (project_id) REFERENCES projects (id), ADD FOREIGN KEY (endpoint_id) REFERENCES endpoints (id)',

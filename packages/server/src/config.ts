@@ -30,6 +30,7 @@ export interface Config {
   workerConcurrency: number;
   workerBatchSize: number;
   workerLeaseMs: number;
+  directDispatch: boolean;
   retentionDays: number;
   metadataRetentionDays: number;
   retentionIntervalMs: number;
@@ -195,6 +196,7 @@ const SETTINGS: Setting<any>[] = [
   { env: 'HOOKBRIDGE_WORKER_CONCURRENCY', key: 'workerConcurrency', parse: int(1, 10000), default: 256 },
   { env: 'HOOKBRIDGE_WORKER_BATCH_SIZE', key: 'workerBatchSize', parse: int(1, 1000), default: 100 },
   { env: 'HOOKBRIDGE_WORKER_LEASE_MS', key: 'workerLeaseMs', parse: int(1000, 3600000), default: 90000 },
+  { env: 'HOOKBRIDGE_DIRECT_DISPATCH', key: 'directDispatch', parse: bool, default: true },
   { env: 'HOOKBRIDGE_RETENTION_DAYS', key: 'retentionDays', parse: int(0, 36500), default: 30 },
   {
     env: 'HOOKBRIDGE_METADATA_RETENTION_DAYS',

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { createFirstKey, registerBootstrapKey } from './bootstrap.js';
 import type { Config } from './config.js';
 import { createDeliveryWorkers } from './delivery/create-worker.js';
+import { MetricsRollupJob } from './modules/metrics/rollup.js';
 import { RetentionJob } from './retention/job.js';
 import { ExportRunner } from './modules/exports/runner.js';
 import { buildServices, type Services } from './services.js';
@@ -64,6 +65,8 @@ export async function startServer(
   await registerBootstrapKey(services);
   const delivery = roles.worker ? createDeliveryWorkers(services) : null;
   await delivery?.start();
+  // Sends accepted here go straight to this process's worker when it has room (direct dispatch).
+  if (delivery && roles.api && config.directDispatch) services.send.useDirectDispatch(delivery.outbound);
   const retention = roles.worker ? new RetentionJob(db, config, log.child({ component: 'retention' })) : null;
   retention?.start();
   const maintenance =
@@ -71,6 +74,8 @@ export async function startServer(
       ? new EmbeddedMaintenance(db, log.child({ component: 'maintenance' }))
       : null;
   maintenance?.start();
+  const rollup = roles.worker ? new MetricsRollupJob(db, log.child({ component: 'metrics-rollup' })) : null;
+  rollup?.start();
   // Exports are built by API processes: their files are served from the same exports directory.
   const exportRunner = roles.api
     ? new ExportRunner(db, services.exports, services.billing, log.child({ component: 'exports' }))
@@ -111,7 +116,9 @@ export async function startServer(
         await stopKeyListener?.();
         await retention?.stop();
         await maintenance?.stop();
+        await rollup?.stop();
         await exportRunner?.stop();
+        services.send.useDirectDispatch(null);
         await delivery?.close();
         services.wake.close();
         await db.close();

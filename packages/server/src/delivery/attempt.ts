@@ -92,7 +92,9 @@ export async function attemptDelivery(
     { now: now(), random: context.random ?? Math.random },
   );
   const attemptNo = message.attempt_count + 1;
-  const latencyMs = Math.round(result.timings.totalMs);
+  // The receiver's latency, not the time this attempt waited for a free connection inside the server.
+  const { responseMs } = result.timings;
+  const latencyMs = responseMs === null ? null : Math.round(responseMs);
   const responseStatus = result.kind === 'response' ? result.status : null;
   const lastError = describeFailure(result, decision.kind);
   const retry = decision.kind === 'retry' ? decision : null;

@@ -44,9 +44,13 @@ export interface Completion {
 /**
  * Writes finished attempts in batches: one statement inserts the attempt rows and updates their
  * messages, so a worker at thousands of deliveries a second makes a few hundred round trips, not
- * thousands. Only the lease holder may update a message (`locked_by`); an attempt whose lease was
- * lost is still recorded, unless its message was deleted (or no longer exists). A retry is turned
- * into a permanent failure when the endpoint was deleted meanwhile, and held when it was paused.
+ * thousands. Only the lease holder may update a message (`locked_by`, which is set exactly while a
+ * message is `delivering`); an attempt whose lease was lost is still recorded, unless its message was
+ * deleted (or no longer exists). The statement finds its messages by primary key: with
+ * `status = 'delivering'` in the condition PostgreSQL chose to scan the partial lease index instead, whose
+ * dead entries only vacuum removes, so each statement read every message delivered since the last vacuum
+ * (`bench/experiments/completion-plan.ts`). A retry is turned into a permanent failure when the endpoint
+ * was deleted meanwhile, and held when it was paused.
  */
 export class CompletionWriter {
   private pending: Completion[] = [];
@@ -135,7 +139,7 @@ export async function writeCompletions(
               failed_at = CASE WHEN d.status = 'failed_permanent' OR d.orphaned THEN now() ELSE NULL END,
               locked_until = NULL, locked_by = NULL, updated_at = now()
          FROM decided d
-        WHERE m.id = d.message_id AND m.status = 'delivering' AND m.locked_by = $3
+        WHERE m.id = d.message_id AND m.locked_by = $3
        RETURNING m.id
      ), submitted AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS a(id uuid, message_id uuid, project_id uuid,

@@ -12,6 +12,8 @@ import { DeliveryWorker } from './worker.js';
  * for forwarded inbound messages, sharing one connection pool.
  */
 export function createDeliveryWorkers(services: Services): {
+  /** The outbound worker, which takes sends written leased to it (direct dispatch). */
+  outbound: DeliveryWorker;
   start(): Promise<void>;
   close(): Promise<void>;
 } {
@@ -51,6 +53,7 @@ export function createDeliveryWorkers(services: Services): {
       ),
   );
   return {
+    outbound: workers[0]!,
     async start() {
       for (const worker of workers) await worker.start();
     },

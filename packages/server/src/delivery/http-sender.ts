@@ -34,7 +34,9 @@ export interface DeliveryRequest {
  * Milliseconds per phase; null where the phase did not happen or was not observed. dns/connect/tls are set
  * only on the attempt that opened the connection. ttfb runs from writing the request to the response
  * headers, transfer from the headers to the end of the body (or the cut-off), total from `send()` to the
- * result, so total minus the rest is time spent queued for a connection.
+ * result, so total minus the rest is time spent queued for a connection. `responseMs` is the receiver's
+ * latency: from the request written to the result (null when no request was written: it never reached
+ * the receiver). Time spent queued for a free connection is the server's, not the receiver's.
  */
 export interface DeliveryTimings {
   dnsMs: number | null;
@@ -43,6 +45,7 @@ export interface DeliveryTimings {
   ttfbMs: number | null;
   transferMs: number | null;
   totalMs: number;
+  responseMs: number | null;
 }
 
 export interface DeliveryResponse {
@@ -379,6 +382,7 @@ class Attempt implements Dispatcher.DispatchHandler {
       ttfbMs: this.#headersAt !== 0 && this.#sentAt !== 0 ? round(this.#headersAt - this.#sentAt) : null,
       transferMs: this.#headersAt !== 0 ? round(endedAt - this.#headersAt) : null,
       totalMs: round(endedAt - this.#startedAt),
+      responseMs: this.#sentAt !== 0 ? round(endedAt - this.#sentAt) : null,
     };
   }
 

@@ -25,20 +25,38 @@ export interface ClaimedMessage {
  * Messages of paused endpoints are skipped here as well as by `held`, which closes the race with a send
  * that read the endpoint just before it was paused.
  */
+export interface ClaimFilter {
+  /** Only this endpoint's messages (a rate-limited endpoint whose tokens were taken first). */
+  only?: string;
+  /** Not these endpoints' messages (rate-limited endpoints served on their own). */
+  except?: string[];
+}
+
 export async function claimDue(
   db: Queryable,
   source: QueueSource,
   limit: number,
   leaseMs: number,
   workerId: string,
+  filter: ClaimFilter = {},
 ): Promise<ClaimedMessage[]> {
   const { messages, endpoints, endpointColumn, claimable } = source;
+  const params: unknown[] = [limit, leaseMs, workerId];
+  let endpointFilter = '';
+  if (filter.only !== undefined) {
+    params.push(filter.only);
+    endpointFilter += ` AND m.${endpointColumn}::text = $${params.length}`;
+  }
+  if (filter.except && filter.except.length > 0) {
+    params.push(filter.except);
+    endpointFilter += ` AND NOT (m.${endpointColumn}::text = ANY($${params.length}::text[]))`;
+  }
   return db.query<ClaimedMessage>(
     `WITH due AS (
        SELECT m.id, m.status AS prior_status
          FROM ${messages} m JOIN ${endpoints} e ON e.id = m.${endpointColumn}
         WHERE m.status IN ('queued', 'pending_retry') AND NOT m.held AND m.next_attempt_at <= now()
-          AND ${claimable}
+          AND ${claimable}${endpointFilter}
         ORDER BY m.next_attempt_at
         LIMIT $1
         FOR UPDATE OF m SKIP LOCKED
@@ -51,27 +69,27 @@ export async function claimDue(
      RETURNING m.id, m.project_id, m.${endpointColumn}::text AS endpoint_id, m.payload,
                COALESCE(m.content_type, 'application/octet-stream') AS content_type, m.headers, m.attempt_count,
                m.fast_retry_count, m.retry_base, due.prior_status, m.next_attempt_at`,
-    [limit, leaseMs, workerId],
+    params,
   );
 }
 
-/** Puts messages back without spending an attempt (rate limited, or the worker is stopping). */
+/**
+ * Puts messages back without spending an attempt (rate limited), due when they were: they keep their
+ * place in the queue.
+ */
 export async function release(
   db: Queryable,
   source: QueueSource,
   ids: string[],
-  delaysMs: number[],
   workerId: string,
 ): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
     `UPDATE ${source.messages} m
         SET status = CASE WHEN m.attempt_count = 0 THEN 'queued' ELSE 'pending_retry' END,
-            next_attempt_at = now() + r.delay_ms * interval '1 millisecond',
             locked_until = NULL, locked_by = NULL, updated_at = now()
-       FROM unnest($1::uuid[], $2::float8[]) AS r(id, delay_ms)
-      WHERE m.id = r.id AND m.status = 'delivering' AND m.locked_by = $3`,
-    [ids, delaysMs, workerId],
+      WHERE m.id = ANY($1::uuid[]) AND m.locked_by = $2`,
+    [ids, workerId],
   );
 }
 
@@ -109,11 +127,18 @@ export async function releaseOrphanedLeases(
   return rows.length;
 }
 
-/** When the next message falls due (null when none is scheduled). */
-export async function nextDueAt(db: Queryable, source: QueueSource): Promise<Date | null> {
+/** When the next message falls due (null when none is scheduled), leaving out `except`'s endpoints. */
+export async function nextDueAt(
+  db: Queryable,
+  source: QueueSource,
+  except: string[] = [],
+): Promise<Date | null> {
   const rows = await db.query<{ due: Date | null }>(
     `SELECT min(next_attempt_at) AS due FROM ${source.messages}
-      WHERE status IN ('queued', 'pending_retry') AND NOT held`,
+      WHERE status IN ('queued', 'pending_retry') AND NOT held${
+        except.length === 0 ? '' : ` AND NOT (${source.endpointColumn}::text = ANY($1::text[]))`
+      }`,
+    except.length === 0 ? [] : [except],
   );
   return rows[0]?.due ?? null;
 }

@@ -33,3 +33,18 @@ export async function takeTokens(
   const row = rows[0] ?? { granted: 0, left: 0 };
   return { granted: row.granted, waitMsPerToken: 1000 / rps, tokensLeft: row.left };
 }
+
+/** Gives back tokens taken for messages that were not there to claim after all. */
+export async function refundTokens(
+  db: Queryable,
+  endpointId: string,
+  rps: number,
+  burst: number,
+  count: number,
+): Promise<void> {
+  if (count <= 0) return;
+  await db.query(
+    'UPDATE endpoint_rate_buckets SET tokens = LEAST($3::float8, tokens + $2::float8) WHERE endpoint_id = $1',
+    [endpointId, count, Math.max(1, burst || rps)],
+  );
+}

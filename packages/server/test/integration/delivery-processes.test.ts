@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createEndpoint, send } from '../helpers/delivery.js';
-import type { Api } from '../helpers/http.js';
+import { type Api, client } from '../helpers/http.js';
 import { type HookbridgeProcess, killAll, runHookbridge } from '../helpers/process.js';
 import { Receiver } from '../helpers/receiver.js';
 import { startWithClient, TEST_MASTER_KEY, type TestServer } from '../helpers/server.js';
@@ -136,6 +136,89 @@ describe('delivery across worker processes [postgres]', { skip: !process.env.DAT
     }
     console.log(
       `# crash test: ${accepted.length} messages, ${kills.length} kills, ${duplicates.length} redelivered`,
+    );
+  });
+});
+
+/**
+ * Direct dispatch: `hookbridge start` writes sends already leased to its own worker. Killed with SIGKILL
+ * while those attempts are in flight, it loses none of them: their leases run out and the next process
+ * delivers them.
+ */
+describe('direct dispatch across a SIGKILL [postgres]', { skip: !process.env.DATABASE_URL }, () => {
+  let server: TestServer;
+  let receiver: Receiver;
+
+  function startProcess(): HookbridgeProcess {
+    const { databaseUrl, schema } = server.store;
+    const url = new URL(databaseUrl!);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    return runHookbridge(['start'], {
+      DATABASE_URL: url.toString(),
+      HOOKBRIDGE_MASTER_KEY: TEST_MASTER_KEY,
+      HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
+      HOOKBRIDGE_DELIVERY_TIMEOUT_MS: '2000',
+      HOOKBRIDGE_WORKER_LEASE_MS: '3000',
+      HOOKBRIDGE_LOG_LEVEL: 'info',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+  }
+
+  before(async () => {
+    // Only creates the schema and the key; the processes under test are children.
+    server = await startWithClient('postgres', {}, undefined, { api: false, worker: false }).then(
+      (started) => started.server,
+    );
+    receiver = await Receiver.start();
+  });
+  after(async () => {
+    killAll();
+    await server?.close();
+    await receiver?.close();
+  });
+
+  it('a send written leased to a process that dies is delivered by the next one', async () => {
+    let holding = true;
+    receiver.setDefault((_req, res) => {
+      if (!holding) res.writeHead(200).end('ok');
+    });
+    const first = startProcess();
+    const [, url] = (await first.waitFor(/listening on (http:\/\/\S+)/)) as RegExpMatchArray;
+    const api = client(url!, server.apiKey);
+    const endpoint = await createEndpoint(api, `${receiver.url}/direct`);
+    const accepted = await Promise.all(Array.from({ length: 20 }, (_, n) => send(api, endpoint.id, { n })));
+    await receiver.waitFor(accepted.length, '/direct');
+
+    const rows = await server.store.db.query<{ status: string; claimed: boolean; attempt_count: number }>(
+      `SELECT status, updated_at <> created_at AS claimed, attempt_count FROM messages WHERE id = ANY($1::uuid[])`,
+      [accepted],
+    );
+    assert.ok(
+      rows.every((r) => r.status === 'delivering' && !r.claimed && r.attempt_count === 0),
+      `every message was written leased by its send, never claimed: ${JSON.stringify(rows)}`,
+    );
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    holding = false;
+    const second = startProcess();
+    await second.waitFor(/listening on/);
+    await receiver.waitFor(2 * accepted.length, '/direct', 20_000);
+    const deadline = Date.now() + 10_000;
+    let settled: Array<{ status: string; attempt_count: number }> = [];
+    do {
+      settled = await server.store.db.query(
+        'SELECT status, attempt_count FROM messages WHERE id = ANY($1::uuid[])',
+        [accepted],
+      );
+      if (settled.every((r) => r.status === 'succeeded')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } while (Date.now() < deadline);
+    assert.deepEqual(
+      settled.map((r) => [r.status, r.attempt_count]),
+      accepted.map(() => ['succeeded', 1]),
+      'each delivered once more, and the attempt that died with its process is not counted',
     );
   });
 });

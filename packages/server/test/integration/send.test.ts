@@ -83,7 +83,7 @@ for (const kind of storeKinds()) {
         };
       });
       const inserted = await insertMessages(server.store.db, messages);
-      assert.equal(inserted.length, messages.length);
+      assert.equal(inserted.rows.length, messages.length);
       for (const message of messages) {
         const [row] = await server.store.db.query<{ payload: Uint8Array }>(
           'SELECT payload FROM messages WHERE id = $1',

@@ -1,6 +1,7 @@
 import type { Db } from '../../store/db.js';
 import { endpointNotFound, parseEndpointId } from '../endpoints/ids.js';
 import { findEndpoint } from '../endpoints/store.js';
+import { nextHour } from './rollup.js';
 import * as store from './store.js';
 import {
   type Bucket,
@@ -10,6 +11,8 @@ import {
   windowStart,
   zeroFilledBuckets,
 } from './windows.js';
+
+const HOUR_MS = 3_600_000;
 
 export interface MetricsQuery {
   window?: string | undefined;
@@ -28,7 +31,7 @@ export interface MetricsSummary {
 
 /**
  * Delivery metrics of a project computed from the messages created in the window and the attempts
- * made in it. Test-mode messages count too (the mode filters usage, not observability).
+ * made in it (through the hourly rollup for whole hours, see store.ts). Test-mode messages count too (the mode filters usage, not observability).
  */
 export class MetricsService {
   constructor(private readonly db: Db) {}
@@ -37,9 +40,10 @@ export class MetricsService {
     const window = parseWindow(query.window);
     const endpointId = await this.endpointFilter(projectId, query.endpoint_id);
     const since = windowStart(window, now);
+    const firstHour = nextHour(since);
     const [messages, attempts] = await Promise.all([
-      store.countMessages(this.db, projectId, since, endpointId),
-      store.attemptStats(this.db, projectId, since, endpointId),
+      store.countMessages(this.db, projectId, since, firstHour, endpointId),
+      store.attemptStats(this.db, projectId, since, firstHour, endpointId),
     ]);
     return {
       window,
@@ -61,6 +65,15 @@ export class MetricsService {
     const endpointId = await this.endpointFilter(projectId, query.endpoint_id);
     const { bucketMs, starts } = bucketStarts(window, now);
     const since = new Date(starts[0]!);
+    if (bucketMs % HOUR_MS === 0) {
+      // Whole-hour buckets starting on whole hours: the rollup holds them all.
+      const rows = await store.rollupBuckets(this.db, projectId, since, bucketMs, endpointId);
+      const byBucket = new Map(rows.map((row) => [row.bucket.getTime(), row]));
+      return {
+        window,
+        buckets: zeroFilledBuckets(starts, byBucket, (start) => byBucket.get(start)?.avg_latency_ms),
+      };
+    }
     const [messages, latencies] = await Promise.all([
       store.messageBuckets(this.db, projectId, since, bucketMs, endpointId),
       store.latencyBuckets(this.db, projectId, since, bucketMs, endpointId),

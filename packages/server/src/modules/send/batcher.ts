@@ -1,9 +1,11 @@
+import type { DirectDispatcher } from '../../delivery/direct-dispatch.js';
+import type { ClaimedMessage } from '../../delivery/queue-store.js';
 import type { Db } from '../../store/db.js';
-import { insertMessages, type NewMessage } from './store.js';
+import { type InsertedMessage, insertMessages, type LeasedEndpoint, type NewMessage } from './store.js';
 
 interface Pending {
   message: NewMessage;
-  resolve: (result: { id: string; held: boolean } | null) => void;
+  resolve: (result: InsertedMessage | null) => void;
   reject: (error: unknown) => void;
 }
 
@@ -17,11 +19,15 @@ const MAX_BYTES = 4 * 1024 * 1024;
  * still gets its answer only after its row is committed. Nobody waits to form a batch: a send that
  * arrives while no write is running goes out on the next tick; sends that arrive during a write go in
  * the next one.
+ *
+ * With a direct dispatcher (this process runs a worker), as many rows as the worker has room for are
+ * written leased to it and handed over after the commit, before the callers get their answers.
  */
 export class SendBatcher {
   private queue: Pending[] = [];
   private running = 0;
   private scheduled = false;
+  direct: DirectDispatcher | null = null;
 
   constructor(
     private readonly db: Db,
@@ -30,7 +36,7 @@ export class SendBatcher {
   ) {}
 
   /** The inserted row, or null when the endpoint is not live in the project or the idempotency key is taken. */
-  insert(message: NewMessage): Promise<{ id: string; held: boolean } | null> {
+  insert(message: NewMessage): Promise<InsertedMessage | null> {
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
       this.schedule();
@@ -51,14 +57,27 @@ export class SendBatcher {
     const batch = this.take();
     if (batch.length === 0) return;
     this.running++;
+    const direct = this.direct;
+    const messages = batch.map((p) => p.message);
+    const reserved = direct ? direct.reserve(messages.map((m) => m.id)) : 0;
     try {
       const inserted = await insertMessages(
         this.db,
-        batch.map((p) => p.message),
+        messages,
+        direct && reserved > 0
+          ? { count: reserved, workerId: direct.workerId, leaseMs: direct.leaseMs }
+          : null,
       );
-      const byId = new Map(inserted.map((row) => [row.id, row]));
+      const byId = new Map(inserted.rows.map((row) => [row.id, row]));
+      if (direct && reserved > 0) handOver(direct, messages.slice(0, reserved), byId, inserted.endpoints);
       for (const pending of batch) pending.resolve(byId.get(pending.message.id) ?? null);
     } catch (error) {
+      if (direct && reserved > 0)
+        direct.handOver(
+          [],
+          messages.slice(0, reserved).map((m) => m.id),
+          true,
+        );
       for (const pending of batch) pending.reject(error);
     } finally {
       this.running--;
@@ -76,4 +95,39 @@ export class SendBatcher {
     }
     return this.queue.splice(0, count);
   }
+}
+
+/** Gives the worker the rows written leased to it, as a claim would have returned them. */
+function handOver(
+  direct: DirectDispatcher,
+  reserved: NewMessage[],
+  byId: Map<string, InsertedMessage>,
+  endpoints: LeasedEndpoint[],
+): void {
+  const leased: ClaimedMessage[] = [];
+  const unused: string[] = [];
+  const now = new Date();
+  for (const message of reserved) {
+    if (!byId.get(message.id)?.leased) {
+      unused.push(message.id);
+      continue;
+    }
+    leased.push({
+      id: message.id,
+      project_id: message.projectId,
+      endpoint_id: message.endpointId,
+      payload: Buffer.from(message.payload, 'utf8'),
+      content_type: 'application/json',
+      headers: message.headers,
+      attempt_count: 0,
+      fast_retry_count: 0,
+      retry_base: 0,
+      prior_status: 'queued',
+      next_attempt_at: now,
+    });
+  }
+  const prefetched = new Map(
+    endpoints.map(({ sealed_secrets, ...target }) => [target.id, { target, sealedSecrets: sealed_secrets }]),
+  );
+  direct.handOver(leased, unused, false, prefetched);
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../../http/errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { newUuid } from '../../lib/ids.js';
+import type { DirectDispatcher } from '../../delivery/direct-dispatch.js';
 import type { WakeNotifier } from '../../delivery/wake-notifier.js';
 import type { Db } from '../../store/db.js';
 import type { KeyMode } from '../api-keys/service.js';
@@ -28,6 +29,11 @@ export class SendService {
     private readonly wake: WakeNotifier,
   ) {
     this.batcher = new SendBatcher(db);
+  }
+
+  /** Lets sends be written leased to this worker and handed to it in memory (null: through the queue). */
+  useDirectDispatch(direct: DirectDispatcher | null): void {
+    this.batcher.direct = direct;
   }
 
   /** Accepts a message durably: it is committed before this resolves. */
@@ -62,7 +68,7 @@ export class SendService {
       retentionHours: input.retentionHours,
     });
     if (inserted) {
-      if (!inserted.held) this.wake.poke();
+      if (!inserted.held && !inserted.leased) this.wake.poke();
       return { messageId: inserted.id, status: 'queued' };
     }
     // Nothing inserted: a concurrent send with the same key won, or the endpoint is not ours and live.
