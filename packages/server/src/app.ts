@@ -21,6 +21,9 @@ import { metricsRoutes } from './modules/metrics/routes.js';
 import { inboundReadRoutes } from './modules/inbound-messages/read-side.js';
 import { inboundRoutes } from './modules/inbound/routes.js';
 import { installHttpMetrics, prometheusRoutes } from './observability/routes.js';
+import fastifyCookie from '@fastify/cookie';
+import { installConsole } from './http/console.js';
+import { consoleSessionRoutes } from './modules/console-sessions/routes.js';
 
 /**
  * `req_` + a random per-process prefix + a counter: unique across processes and restarts, and no CSPRNG
@@ -76,6 +79,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
 
   installHttpMetrics(app, services);
+  // Cookies are parsed only by the auth hook, and only for a request without a Bearer key.
+  await app.register(fastifyCookie, { hook: false });
   installAuth(app, services);
   registerOpenApiRoute(app);
   await app.register(healthRoutes(services));
@@ -91,5 +96,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(logRoutes(services));
   await app.register(inboundReadRoutes(services));
   await app.register(inboundRoutes(services));
+  if (services.config.console) {
+    await app.register(consoleSessionRoutes(services));
+    await installConsole(app, services);
+  }
   return app;
 }

@@ -38,6 +38,7 @@ export interface Config {
   monthlyMessageQuota: number;
   streamPingMs: number;
   listenHoldMs: number;
+  console: boolean;
 }
 
 export class ConfigError extends Error {
@@ -214,6 +215,7 @@ const SETTINGS: Setting<any>[] = [
   },
   { env: 'HOOKBRIDGE_STREAM_PING_MS', key: 'streamPingMs', parse: int(100, 3600000), default: 30000 },
   { env: 'HOOKBRIDGE_LISTEN_HOLD_MS', key: 'listenHoldMs', parse: int(0, 30000), default: 25000 },
+  { env: 'HOOKBRIDGE_CONSOLE', key: 'console', parse: bool, default: true },
 ];
 
 export const SETTING_NAMES: readonly string[] = SETTINGS.map((s) => s.env);

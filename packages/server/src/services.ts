@@ -19,6 +19,7 @@ import { InboundMetricsService } from './modules/inbound-metrics/service.js';
 import { Telemetry } from './observability/telemetry.js';
 import { InboundEndpointService } from './modules/inbound/endpoint-service.js';
 import { IngestService } from './modules/inbound/ingest-service.js';
+import { ConsoleSessionService } from './modules/console-sessions/service.js';
 
 /** Everything a route or worker needs, built once at boot and passed down; no globals. */
 export interface Services {
@@ -47,19 +48,22 @@ export interface Services {
   ingest: IngestService;
   /** Wakes delivery workers after sends, coalesced. */
   wake: WakeNotifier;
+  /** The web console's cookie sessions. */
+  consoleSessions: ConsoleSessionService;
 }
 
 export function buildServices(config: Config, db: Db, log: Logger, masterKey: Buffer): Services {
   const secretBox = new SecretBox(masterKey);
   const wake = new WakeNotifier(db, log);
   const apiKeys = new ApiKeyService(db, config);
+  const projects = new ProjectService(db, () => apiKeys.forgetAll());
   return {
     wake,
     secretBox,
     config,
     db,
     log,
-    projects: new ProjectService(db, () => apiKeys.forgetAll()),
+    projects,
     apiKeys,
     endpoints: new EndpointService(db, secretBox, config),
     send: new SendService(db, wake),
@@ -77,5 +81,6 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
     inboundMetrics: new InboundMetricsService(db),
     inbound: new InboundEndpointService(db, secretBox, config),
     ingest: new IngestService(db, secretBox, wake),
+    consoleSessions: new ConsoleSessionService(db, apiKeys, projects, config.adminToken),
   };
 }
