@@ -24,6 +24,7 @@ import { installHttpMetrics, prometheusRoutes } from './observability/routes.js'
 import fastifyCookie from '@fastify/cookie';
 import { installConsole } from './http/console.js';
 import { consoleSessionRoutes } from './modules/console-sessions/routes.js';
+import { payloadRoutes } from './modules/shared/payload-routes.js';
 
 /**
  * `req_` + a random per-process prefix + a counter: unique across processes and restarts, and no CSPRNG
@@ -96,6 +97,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(logRoutes(services));
   await app.register(inboundReadRoutes(services));
   await app.register(inboundRoutes(services));
+  await app.register(payloadRoutes(services));
   if (services.config.console) {
     await app.register(consoleSessionRoutes(services));
     await installConsole(app, services);
