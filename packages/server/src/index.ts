@@ -1,0 +1,1 @@
+export { type InProcessOptions, type InProcessServer, startInProcessServer } from './in-process.js';
