@@ -1,4 +1,7 @@
-import { query, request } from './http';
+// The console's calls to the public API, through @hookbridge/sdk where it has the call; the two console
+// additions (the session exchange, message payloads) are plain requests to documented routes.
+import { request } from './http';
+import { hb } from './sdk';
 import type {
   ApiKey,
   Attempt,
@@ -27,14 +30,16 @@ import type {
 
 type Params = Record<string, string | number | null | undefined>;
 
-async function page<T>(path: string, params: Params): Promise<Page<T>> {
-  const { data, meta } = await request<T[]>('GET', `${path}${query(params)}`);
-  return { rows: data, nextCursor: meta.next_cursor ?? null };
+/** Drops unset filters, so a query string carries only the filters actually set. */
+function defined(params: Params): Record<string, string | number> {
+  return Object.fromEntries(
+    Object.entries(params).filter(([, value]) => value !== null && value !== undefined && value !== ''),
+  ) as Record<string, string | number>;
 }
 
-interface InboundLogRow extends Omit<MessageRow, 'endpoint_id' | 'created_at'> {
-  inbound_endpoint_id: string;
-  received_at: string;
+/** An SDK page as the console's tables hold it. */
+function rowsOf<T>(page: { data: unknown[]; nextCursor: string | null; hasMore: boolean }): Page<T> {
+  return { rows: page.data as T[], nextCursor: page.hasMore ? page.nextCursor : null };
 }
 
 export interface MessageFilters {
@@ -42,6 +47,11 @@ export interface MessageFilters {
   endpoint_id?: string | null;
   start_time?: string | null;
   end_time?: string | null;
+}
+
+interface InboundLogRow extends Omit<MessageRow, 'endpoint_id' | 'created_at'> {
+  inbound_endpoint_id: string;
+  received_at: string;
 }
 
 /** Outbound logs and inbound logs, read into one row shape so one table shows both. */
@@ -52,14 +62,15 @@ export async function listMessages(
   limit = 100,
 ): Promise<Page<MessageRow>> {
   const common = { status: filters.status, start_time: filters.start_time, end_time: filters.end_time, cursor, limit };
-  if (direction === 'outbound') return page<MessageRow>('/v1/logs', { ...common, endpoint_id: filters.endpoint_id });
-  const result = await page<InboundLogRow>('/v1/inbound-logs', {
-    ...common,
-    inbound_endpoint_id: filters.endpoint_id,
-  });
+  if (direction === 'outbound') {
+    return rowsOf(await hb.logs.list(defined({ ...common, endpoint_id: filters.endpoint_id }) as never));
+  }
+  const page = rowsOf<InboundLogRow>(
+    await hb.inbound.logs.list(defined({ ...common, inbound_endpoint_id: filters.endpoint_id }) as never),
+  );
   return {
-    nextCursor: result.nextCursor,
-    rows: result.rows.map(({ inbound_endpoint_id, received_at, ...rest }) => ({
+    nextCursor: page.nextCursor,
+    rows: page.rows.map(({ inbound_endpoint_id, received_at, ...rest }) => ({
       ...rest,
       endpoint_id: inbound_endpoint_id,
       created_at: received_at,
@@ -67,136 +78,129 @@ export async function listMessages(
   };
 }
 
-const base = (direction: Direction) => (direction === 'outbound' ? '/v1/messages' : '/v1/inbound-messages');
-
 export async function getMessage(direction: Direction, id: string): Promise<Message> {
-  const { data } = await request<Message & { inbound_endpoint_id?: string; received_at?: string }>(
-    'GET',
-    `${base(direction)}/${id}`,
-  );
-  return {
-    ...data,
-    endpoint_id: data.endpoint_id ?? data.inbound_endpoint_id ?? '',
-    created_at: data.created_at ?? data.received_at ?? '',
+  if (direction === 'outbound') return (await hb.messages.get(id)) as Message;
+  const inbound = (await hb.inbound.messages.get(id)) as unknown as Message & {
+    inbound_endpoint_id: string;
+    received_at: string;
   };
+  return { ...inbound, endpoint_id: inbound.inbound_endpoint_id, created_at: inbound.received_at };
 }
 
 export async function getAttempts(direction: Direction, id: string): Promise<Attempt[]> {
-  return (await request<Attempt[]>('GET', `${base(direction)}/${id}/attempts`)).data;
+  const page = direction === 'outbound' ? await hb.messages.attempts(id) : await hb.inbound.messages.attempts(id);
+  return page.data as Attempt[];
 }
 
+/** GET /v1/messages/{id}/payload (or the inbound twin): not in the SDK yet. */
 export async function getPayload(direction: Direction, id: string): Promise<Payload> {
-  return (await request<Payload>('GET', `${base(direction)}/${id}/payload`)).data;
+  const base = direction === 'outbound' ? '/v1/messages' : '/v1/inbound-messages';
+  return (await request<Payload>('GET', `${base}/${id}/payload`)).data;
 }
 
-export async function messageAction(direction: Direction, id: string, action: 'replay' | 'retry-now' | 'cancel') {
-  return request<{ message_id: string; status: string }>('POST', `${base(direction)}/${id}/${action}`);
+export async function messageAction(
+  direction: Direction,
+  id: string,
+  action: 'replay' | 'retry-now' | 'cancel',
+): Promise<{ status: string }> {
+  if (direction === 'inbound') {
+    if (action !== 'replay') throw new Error(`${action} is not an inbound operation`);
+    return hb.inbound.messages.replay(id) as Promise<{ status: string }>;
+  }
+  if (action === 'replay') return hb.messages.replay(id) as Promise<{ status: string }>;
+  if (action === 'retry-now') return hb.messages.retryNow(id) as Promise<{ status: string }>;
+  return hb.messages.cancel(id) as Promise<{ status: string }>;
 }
 
 export const endpoints = {
-  list: (cursor: string | null, limit = 100) => page<EndpointSummary>('/v1/endpoints', { cursor, limit }),
-  get: async (id: string) => (await request<Endpoint>('GET', `/v1/endpoints/${id}`)).data,
-  create: async (body: Partial<Endpoint>) => (await request<CreatedEndpoint>('POST', '/v1/endpoints', body)).data,
-  update: async (id: string, body: Partial<Endpoint>) =>
-    (await request<Endpoint>('PATCH', `/v1/endpoints/${id}`, body)).data,
-  remove: (id: string) => request('DELETE', `/v1/endpoints/${id}`),
-  pause: (id: string) => request('POST', `/v1/endpoints/${id}/pause`),
-  resume: (id: string) => request('POST', `/v1/endpoints/${id}/resume`),
-  signingKeys: async (id: string) => (await request<SigningKey[]>('GET', `/v1/endpoints/${id}/signing-keys`)).data,
+  list: async (cursor: string | null, limit = 100) =>
+    rowsOf<EndpointSummary>(await hb.endpoints.list(defined({ cursor, limit }))),
+  get: async (id: string) => (await hb.endpoints.get(id)) as Endpoint,
+  create: async (body: Partial<Endpoint>) => (await hb.endpoints.create(body as never)) as CreatedEndpoint,
+  update: async (id: string, body: Partial<Endpoint>) => (await hb.endpoints.update(id, body as never)) as unknown as Endpoint,
+  remove: (id: string) => hb.endpoints.delete(id),
+  pause: (id: string) => hb.endpoints.pause(id),
+  resume: (id: string) => hb.endpoints.resume(id),
+  signingKeys: async (id: string) => (await hb.endpoints.signingKeys.list(id)) as SigningKey[],
   addSigningKey: async (id: string) =>
-    (await request<{ id: string; signing_secret: string; key_hint: string }>('POST', `/v1/endpoints/${id}/signing-keys`))
-      .data,
-  deleteSigningKey: (id: string, keyId: string) => request('DELETE', `/v1/endpoints/${id}/signing-keys/${keyId}`),
+    (await hb.endpoints.signingKeys.create(id)) as { id: string; signing_secret: string; key_hint: string },
+  deleteSigningKey: (id: string, keyId: string) => hb.endpoints.signingKeys.delete(id, keyId),
 };
 
 export const inboundEndpoints = {
-  list: (cursor: string | null, limit = 100) => page<InboundSummary>('/v1/inbound-endpoints', { cursor, limit }),
-  get: async (id: string) => (await request<InboundEndpoint>('GET', `/v1/inbound-endpoints/${id}`)).data,
+  list: async (cursor: string | null, limit = 100) =>
+    rowsOf<InboundSummary>(await hb.inbound.endpoints.list(defined({ cursor, limit }))),
+  get: async (id: string) => (await hb.inbound.endpoints.get(id)) as InboundEndpoint,
   create: async (body: Record<string, unknown>) =>
-    (await request<CreatedInbound>('POST', '/v1/inbound-endpoints', body)).data,
+    (await hb.inbound.endpoints.create(body as never)) as unknown as CreatedInbound,
   update: async (id: string, body: Record<string, unknown>) =>
-    (await request<InboundEndpoint & { signing_secret?: string }>('PATCH', `/v1/inbound-endpoints/${id}`, body)).data,
-  remove: (id: string) => request('DELETE', `/v1/inbound-endpoints/${id}`),
-  pause: (id: string) => request('POST', `/v1/inbound-endpoints/${id}/pause`),
-  resume: (id: string) => request('POST', `/v1/inbound-endpoints/${id}/resume`),
-  signingKeys: async (id: string) =>
-    (await request<SigningKey[]>('GET', `/v1/inbound-endpoints/${id}/signing-keys`)).data,
+    (await hb.inbound.endpoints.update(id, body as never)) as unknown as InboundEndpoint & { signing_secret?: string },
+  remove: (id: string) => hb.inbound.endpoints.delete(id),
+  pause: (id: string) => hb.inbound.endpoints.pause(id),
+  resume: (id: string) => hb.inbound.endpoints.resume(id),
+  signingKeys: async (id: string) => (await hb.inbound.endpoints.signingKeys.list(id)) as SigningKey[],
   addSigningKey: async (id: string) =>
-    (
-      await request<{ id: string; signing_secret: string; key_hint: string }>(
-        'POST',
-        `/v1/inbound-endpoints/${id}/signing-keys`,
-      )
-    ).data,
-  deleteSigningKey: (id: string, keyId: string) =>
-    request('DELETE', `/v1/inbound-endpoints/${id}/signing-keys/${keyId}`),
+    (await hb.inbound.endpoints.signingKeys.create(id)) as { id: string; signing_secret: string; key_hint: string },
+  deleteSigningKey: (id: string, keyId: string) => hb.inbound.endpoints.signingKeys.delete(id, keyId),
 };
 
+/** A real send to the endpoint: signed and delivered like any other message. */
 export async function sendTestEvent(endpointId: string): Promise<string> {
-  const payload = {
-    type: 'hookbridge.test',
-    sent_from: 'console',
-    sent_at: new Date().toISOString(),
-  };
-  const { data } = await request<{ message_id: string }>('POST', '/v1/webhooks/send', {
-    endpoint_id: endpointId,
-    payload,
-  });
-  return data.message_id;
+  const payload = { type: 'hookbridge.test', sent_from: 'console', sent_at: new Date().toISOString() };
+  const sent = await hb.webhooks.send({ endpoint_id: endpointId, payload } as never);
+  return (sent as { message_id: string }).message_id;
 }
 
 export async function getMetrics(direction: Direction, window: Window, endpointId: string | null): Promise<Metrics> {
-  const path = direction === 'outbound' ? '/v1/metrics' : '/v1/inbound-metrics';
-  const key = direction === 'outbound' ? 'endpoint_id' : 'inbound_endpoint_id';
-  return (await request<Metrics>('GET', `${path}${query({ window, [key]: endpointId })}`)).data;
+  if (direction === 'outbound') return (await hb.metrics.get(defined({ window, endpoint_id: endpointId }))) as Metrics;
+  return (await hb.inbound.metrics.get(defined({ window, inbound_endpoint_id: endpointId }))) as Metrics;
 }
 
 export async function getTimeseries(direction: Direction, window: Window, endpointId: string | null): Promise<Bucket[]> {
-  const path = direction === 'outbound' ? '/v1/metrics/timeseries' : '/v1/inbound-metrics/timeseries';
-  const key = direction === 'outbound' ? 'endpoint_id' : 'inbound_endpoint_id';
-  return (await request<{ buckets: Bucket[] }>('GET', `${path}${query({ window, [key]: endpointId })}`)).data.buckets;
+  const series =
+    direction === 'outbound'
+      ? await hb.metrics.timeseries(defined({ window, endpoint_id: endpointId }))
+      : await hb.inbound.metrics.timeseries(defined({ window, inbound_endpoint_id: endpointId }));
+  return series.buckets as Bucket[];
 }
 
 export async function listDlq(cursor: string | null): Promise<Page<MessageRow>> {
-  const { data } = await request<{ messages: MessageRow[]; next_cursor: string | null }>(
-    'GET',
-    `/v1/dlq/messages${query({ cursor, limit: 100 })}`,
-  );
-  return { rows: data.messages, nextCursor: data.next_cursor };
+  return rowsOf<MessageRow>(await hb.dlq.list(defined({ cursor, limit: 100 })));
 }
 
-export const replayFromDlq = (id: string) => request('POST', `/v1/dlq/replay/${id}`);
+export const replayFromDlq = (id: string) => hb.dlq.replay(id);
 export const replayAll = (status: string, endpointId: string | null) =>
-  request<{ replayed: number; failed: number; stuck: number }>(
-    'POST',
-    `/v1/messages/replay-all${query({ status, endpoint_id: endpointId, limit: 1000 })}`,
-  );
+  hb.messages.replayAll(defined({ status, endpoint_id: endpointId, limit: 1000 }) as never) as Promise<{
+    replayed: number;
+    failed: number;
+    stuck: number;
+  }>;
 
-export const listRejections = (endpointId: string | null, cursor: string | null) =>
-  page<Rejection>('/v1/inbound-rejections', { inbound_endpoint_id: endpointId, cursor, limit: 100 });
+export const listRejections = async (endpointId: string | null, cursor: string | null) =>
+  rowsOf<Rejection>(await hb.inbound.rejections.list(defined({ inbound_endpoint_id: endpointId, cursor, limit: 100 })));
 
 export const exportsApi = {
-  list: async () => (await request<ExportRecord[]>('GET', '/v1/exports')).data,
-  create: async (body: Record<string, unknown>) => (await request<ExportRecord>('POST', '/v1/exports', body)).data,
-  remove: (id: string) => request('DELETE', `/v1/exports/${id}`),
+  list: async () => (await hb.exports.list()) as ExportRecord[],
+  create: async (body: Record<string, unknown>) => (await hb.exports.create(body as never)) as ExportRecord,
+  remove: (id: string) => hb.exports.delete(id),
   /** The browser follows the 302 to the signed file link itself, carrying the session cookie. */
   downloadHref: (id: string) => `/v1/exports/${id}/download`,
 };
 
 export const apiKeys = {
-  list: async () => (await request<ApiKey[]>('GET', '/v1/api-keys')).data,
-  create: async (body: { label?: string; mode: 'live' | 'test' }) =>
-    (await request<CreatedApiKey>('POST', '/v1/api-keys', body)).data,
-  remove: (id: string) => request('DELETE', `/v1/api-keys/${id}`),
+  list: async () => (await hb.apiKeys.list()) as ApiKey[],
+  create: async (body: { label?: string; mode: 'live' | 'test' }) => (await hb.apiKeys.create(body)) as CreatedApiKey,
+  remove: (id: string) => hb.apiKeys.delete(id),
 };
 
 export const projects = {
-  get: async (id: string) => (await request<Project>('GET', `/v1/projects/${id}`)).data,
+  list: async () => (await hb.projects.list()) as Project[],
+  get: async (id: string) => (await hb.projects.get(id)) as Project,
   update: async (id: string, body: { name?: string; rate_limit_default?: number }) =>
-    (await request<Project>('PUT', `/v1/projects/${id}`, body)).data,
+    (await hb.projects.update(id, body)) as Project,
 };
 
 export const billing = {
-  subscription: async () => (await request<Subscription>('GET', '/v1/billing/subscription')).data,
-  usage: async () => (await request<UsageMonth[]>('GET', '/v1/billing/usage-history?limit=12')).data,
+  subscription: async () => (await hb.billing.subscription()) as unknown as Subscription,
+  usage: async () => (await hb.billing.usageHistory({ limit: 12 })).data as UsageMonth[],
 };

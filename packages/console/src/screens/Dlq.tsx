@@ -56,7 +56,7 @@ export default function Dlq() {
         >
           Replay all
         </button>
-        {all.data && <span className="notice">Replayed {all.data.data.replayed}.</span>}
+        {all.data && <span className="notice">Replayed {all.data.replayed}.</span>}
       </div>
       {(list.error || one.error || all.error) && <p className="error">{(list.error ?? one.error ?? all.error)!.message}</p>}
       <VirtualTable

@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { ApiError } from '../api/http';
 import { endpoints, getAttempts, getMessage, getPayload, inboundEndpoints, messageAction } from '../api/resources';
 import type { Attempt, Direction } from '../api/types';
 import { curlFor } from '../components/curl';
@@ -71,7 +70,7 @@ export default function MessageDetail({ direction }: { direction: Direction }) {
   if (message.isPending) return <p>Loading…</p>;
   if (message.error) {
     return (
-      <p className="error">{message.error instanceof ApiError && message.error.status === 404 ? 'No such message in this project.' : message.error.message}</p>
+      <p className="error">{(message.error as { status?: number }).status === 404 ? 'No such message in this project.' : message.error.message}</p>
     );
   }
   const m = message.data;
@@ -116,7 +115,7 @@ export default function MessageDetail({ direction }: { direction: Direction }) {
           {action.error.message}
         </p>
       )}
-      {action.isSuccess && <p className="notice">Done: {action.data.data.status}.</p>}
+      {action.isSuccess && <p className="notice">Done: {action.data.status}.</p>}
       <div className="two-col">
         <div className="panel">
           <dl className="facts">

@@ -1,20 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { request } from '../api/http';
+import { projects as projectsApi } from '../api/resources';
 import { useSession } from '../session';
-
-interface Project {
-  id: string;
-  name: string;
-  status: string;
-  created_at: string;
-}
 
 /** The admin token acts for any project: the admin picks one, sent as X-Project-Id from then on. */
 export function ProjectPicker() {
   const { chooseProject, signOut } = useSession();
   const projects = useQuery({
     queryKey: ['projects'],
-    queryFn: async () => (await request<Project[]>('GET', '/v1/projects')).data,
+    queryFn: projectsApi.list,
   });
   return (
     <main className="sign-in">
