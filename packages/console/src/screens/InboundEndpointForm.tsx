@@ -148,7 +148,7 @@ export default function InboundEndpointForm() {
           {form.verify_static_token && (
             <div className="two-col">
               <div>
-                <label htmlFor="in-token-header">Header</label>
+                <label htmlFor="in-token-header">Token header</label>
                 <input id="in-token-header" type="text" value={form.token_header_name} onChange={(e) => set('token_header_name', e.target.value)} />
               </div>
               <div>
