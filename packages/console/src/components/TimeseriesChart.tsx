@@ -8,7 +8,7 @@ function cssVar(name: string): string {
 }
 
 /**
- * Stacked bars of messages per bucket (succeeded, failed, waiting for a retry) with the mean receiver
+ * Stacked bars of messages per bucket (succeeded, failed, waiting for a retry, not yet final) with the mean receiver
  * latency as a line on its own axis. uPlot draws the series in order, so the bars are the cumulative
  * sums drawn tallest first.
  */
@@ -20,13 +20,16 @@ export function TimeseriesChart({ buckets, height = 300 }: { buckets: Bucket[]; 
     const x = buckets.map((b) => Date.parse(b.timestamp) / 1000);
     const ok = buckets.map((b) => b.succeeded);
     const okFail = buckets.map((b) => b.succeeded + b.failed);
-    const all = buckets.map((b) => b.succeeded + b.failed + b.retrying);
+    const pending = buckets.map((b) => Math.max(0, b.total - b.succeeded - b.failed - b.retrying));
+    const okFailRetry = buckets.map((b) => b.succeeded + b.failed + b.retrying);
+    const all = okFailRetry.map((value, index) => value + pending[index]!);
     const latency = buckets.map((b) => (b.total > 0 || b.avg_latency_ms > 0 ? b.avg_latency_ms : null));
     const bars = uPlot.paths.bars!({ size: [0.8, 64] });
     const text = cssVar('--text');
     const grid = cssVar('--border');
     const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     const raw: Record<string, number[]> = {
+      pending,
       retrying: buckets.map((b) => b.retrying),
       failed: buckets.map((b) => b.failed),
       succeeded: ok,
@@ -51,13 +54,14 @@ export function TimeseriesChart({ buckets, height = 300 }: { buckets: Bucket[]; 
         ],
         series: [
           {},
+          { ...stacked('Queued or in flight', cssVar('--info'), 'pending'), scale: 'count' },
           { ...stacked('Retrying', cssVar('--warn'), 'retrying'), scale: 'count' },
           { ...stacked('Failed', cssVar('--fail'), 'failed'), scale: 'count' },
           { ...stacked('Succeeded', cssVar('--ok'), 'succeeded'), scale: 'count' },
-          { label: 'Latency (ms)', stroke: cssVar('--info'), width: 2, scale: 'ms', spanGaps: true },
+          { label: 'Latency (ms)', stroke: cssVar('--muted'), width: 2, scale: 'ms', spanGaps: true },
         ],
       },
-      [x, all, okFail, ok, latency as number[]],
+      [x, all, okFailRetry, okFail, ok, latency as number[]],
       element,
     );
     const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height }));

@@ -119,7 +119,7 @@ export default function Overview() {
         {series.data ? <TimeseriesChart buckets={series.data} /> : <p className="muted">Loading chart…</p>}
         <p className="muted small">
           Bars count <strong>messages</strong> created in each bucket, by their status now: succeeded, failed
-          permanently (dead-lettered) or waiting for a retry; a message counts once, however many attempts or
+          permanently (dead-lettered), waiting for a retry, or queued and in flight; a message counts once, however many attempts or
           replays it had. The line is the mean receiver latency of the <strong>attempts</strong> made in the bucket:
           first attempts, retries and replays alike. "Retries" above counts attempts after a message's first.
         </p>
