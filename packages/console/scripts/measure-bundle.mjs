@@ -15,9 +15,9 @@ const gz = (file) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).leng
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 const initial = new Set(
-  [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/console\/([^"]+\.js)"/g)].map(
-    (match) => match[1],
-  ),
+  [
+    ...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/console\/([^"]+\.js)"/g),
+  ].map((match) => match[1]),
 );
 
 /** A chunk and its static imports, transitively (what loading it fetches). */

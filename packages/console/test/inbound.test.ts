@@ -87,7 +87,10 @@ describe('inbound journeys in headless Chromium', () => {
     const shared = page.url();
     await page.goto('about:blank');
     await page.goto(shared);
-    await page.getByRole('row').filter({ hasText: messageId.slice(0, 13) }).waitFor();
+    await page
+      .getByRole('row')
+      .filter({ hasText: messageId.slice(0, 13) })
+      .waitFor();
     await page.getByLabel('Status').selectOption('failed_permanent');
     await page.getByText('No messages match these filters.').waitFor();
   });

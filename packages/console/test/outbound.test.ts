@@ -38,7 +38,9 @@ describe('outbound journeys in headless Chromium', () => {
     assert.ok(session, 'a session cookie is set');
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'Strict');
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie,
+    );
     assert.ok(!stored.includes(server.apiKey), 'the key is in no storage script can read');
     await browser.screenshot('overview-empty');
   });
@@ -97,7 +99,11 @@ describe('outbound journeys in headless Chromium', () => {
     await page.locator('h1 [data-status="failed_permanent"]').waitFor({ timeout: 30_000 });
     assert.equal(await page.getByTestId('attempt').count(), 3);
     assert.equal(await page.getByTestId('attempt-count').textContent(), '3');
-    await page.getByText('receiver down').first().waitFor().catch(() => {});
+    await page
+      .getByText('receiver down')
+      .first()
+      .waitFor()
+      .catch(() => {});
     await page.getByTestId('attempt').filter({ hasText: '500' }).first().waitFor();
     await browser.screenshot('message-failed-retries');
 
@@ -112,7 +118,10 @@ describe('outbound journeys in headless Chromium', () => {
   it('lists a dead letter and replays it from the DLQ', async () => {
     const { page } = browser;
     receiver.setDefault(status(500));
-    const sent = await server.api('POST', '/v1/webhooks/send', { endpoint_id: endpointId, payload: { n: 'dlq' } });
+    const sent = await server.api('POST', '/v1/webhooks/send', {
+      endpoint_id: endpointId,
+      payload: { n: 'dlq' },
+    });
     assert.equal(sent.status, 202);
     const id = sent.body.data.message_id as string;
     for (let i = 0; i < 300; i++) {
@@ -159,16 +168,26 @@ describe('outbound journeys in headless Chromium', () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByTestId('timeseries-chart').locator('canvas').first().waitFor();
     // The legend shows the hovered (or last) bucket; the totals card shows the messages sent above.
-    await page.getByTestId('metric-Messages').getByText(/^[1-9]/).waitFor();
-    const painted = await page.getByTestId('timeseries-chart').locator('canvas').first().evaluate((canvas) => {
-      const c = canvas as HTMLCanvasElement;
-      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let coloured = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) coloured++;
-      return coloured;
-    });
+    await page
+      .getByTestId('metric-Messages')
+      .getByText(/^[1-9]/)
+      .waitFor();
+    const painted = await page
+      .getByTestId('timeseries-chart')
+      .locator('canvas')
+      .first()
+      .evaluate((canvas) => {
+        const c = canvas as HTMLCanvasElement;
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let coloured = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) coloured++;
+        return coloured;
+      });
     assert.ok(painted > 100, `the chart canvas has bars drawn on it (${painted} painted pixels)`);
-    await page.getByRole('table', { name: 'Failing endpoints' }).getByRole('link', { name: 'Orders receiver' }).waitFor();
+    await page
+      .getByRole('table', { name: 'Failing endpoints' })
+      .getByRole('link', { name: 'Orders receiver' })
+      .waitFor();
     await browser.screenshot('overview-chart');
   });
 });

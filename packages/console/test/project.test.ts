@@ -14,7 +14,10 @@ describe('project journeys in headless Chromium', () => {
     assert.equal(endpoint.status, 201);
     await server.api('POST', `/v1/endpoints/${endpoint.body.data.id}/pause`);
     for (let i = 0; i < 3; i++) {
-      const sent = await server.api('POST', '/v1/webhooks/send', { endpoint_id: endpoint.body.data.id, payload: { i } });
+      const sent = await server.api('POST', '/v1/webhooks/send', {
+        endpoint_id: endpoint.body.data.id,
+        payload: { i },
+      });
       assert.equal(sent.status, 202);
     }
     await signIn(browser.page, server.url, server.apiKey);
@@ -34,7 +37,10 @@ describe('project journeys in headless Chromium', () => {
     const row = page.getByTestId('export-row').first();
     await row.and(page.locator('[data-status="completed"]')).waitFor({ timeout: 30_000 });
     await browser.screenshot('exports');
-    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: 'Download' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('link', { name: 'Download' }).click(),
+    ]);
     const csv = await readFile((await download.path())!, 'utf8');
     const lines = csv.trim().split(/\r\n/);
     assert.match(lines[0]!, /^message_id,endpoint_id,endpoint,status/);
@@ -68,7 +74,9 @@ describe('project journeys in headless Chromium', () => {
   it('shows the project settings read-only for a key, and the self-hosted plan', async () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'Settings' }).click();
-    await page.waitForFunction(() => (document.querySelector('#s-name') as HTMLInputElement | null)?.value === 'Default');
+    await page.waitForFunction(
+      () => (document.querySelector('#s-name') as HTMLInputElement | null)?.value === 'Default',
+    );
     assert.equal(await page.getByLabel('Name').isDisabled(), true, 'a key cannot change project settings');
     await browser.screenshot('settings');
     await page.getByRole('link', { name: 'Plan' }).click();
@@ -83,8 +91,13 @@ describe('project journeys in headless Chromium', () => {
     assert.ok(cookie);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to HookBridge' }).waitFor();
-    assert.equal((await context.cookies()).find((c) => c.name === 'hb_session'), undefined);
-    const replayed = await fetch(`${server.url}/v1/endpoints`, { headers: { cookie: `hb_session=${cookie.value}` } });
+    assert.equal(
+      (await context.cookies()).find((c) => c.name === 'hb_session'),
+      undefined,
+    );
+    const replayed = await fetch(`${server.url}/v1/endpoints`, {
+      headers: { cookie: `hb_session=${cookie.value}` },
+    });
     assert.equal(replayed.status, 401, 'a copy of the cookie no longer works');
     await page.goto(`${server.url}/console/endpoints`);
     await page.getByRole('heading', { name: 'Sign in to HookBridge' }).waitFor();
@@ -114,7 +127,9 @@ describe('project journeys in headless Chromium', () => {
     await name.fill('Renamed by admin');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
-    const projects = await fetch(`${server.url}/v1/projects`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const projects = await fetch(`${server.url}/v1/projects`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     const names = ((await projects.json()) as { data: Array<{ name: string }> }).data.map((p) => p.name);
     assert.ok(names.includes('Renamed by admin'), names.join(', '));
   });

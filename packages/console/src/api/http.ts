@@ -49,7 +49,9 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   }
   const response = await consoleFetch(path, init);
   const text = await response.text();
-  const parsed = text ? (JSON.parse(text) as Envelope<T> & { error?: { code: string; message: string } }) : null;
+  const parsed = text
+    ? (JSON.parse(text) as Envelope<T> & { error?: { code: string; message: string } })
+    : null;
   if (!response.ok) {
     const error = parsed?.error;
     throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? response.statusText);

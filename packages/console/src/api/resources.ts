@@ -61,7 +61,13 @@ export async function listMessages(
   cursor: string | null,
   limit = 100,
 ): Promise<Page<MessageRow>> {
-  const common = { status: filters.status, start_time: filters.start_time, end_time: filters.end_time, cursor, limit };
+  const common = {
+    status: filters.status,
+    start_time: filters.start_time,
+    end_time: filters.end_time,
+    cursor,
+    limit,
+  };
   if (direction === 'outbound') {
     return rowsOf(await hb.logs.list(defined({ ...common, endpoint_id: filters.endpoint_id }) as never));
   }
@@ -88,7 +94,8 @@ export async function getMessage(direction: Direction, id: string): Promise<Mess
 }
 
 export async function getAttempts(direction: Direction, id: string): Promise<Attempt[]> {
-  const page = direction === 'outbound' ? await hb.messages.attempts(id) : await hb.inbound.messages.attempts(id);
+  const page =
+    direction === 'outbound' ? await hb.messages.attempts(id) : await hb.inbound.messages.attempts(id);
   return page.data as Attempt[];
 }
 
@@ -117,7 +124,8 @@ export const endpoints = {
     rowsOf<EndpointSummary>(await hb.endpoints.list(defined({ cursor, limit }))),
   get: async (id: string) => (await hb.endpoints.get(id)) as Endpoint,
   create: async (body: Partial<Endpoint>) => (await hb.endpoints.create(body as never)) as CreatedEndpoint,
-  update: async (id: string, body: Partial<Endpoint>) => (await hb.endpoints.update(id, body as never)) as unknown as Endpoint,
+  update: async (id: string, body: Partial<Endpoint>) =>
+    (await hb.endpoints.update(id, body as never)) as unknown as Endpoint,
   remove: (id: string) => hb.endpoints.delete(id),
   pause: (id: string) => hb.endpoints.pause(id),
   resume: (id: string) => hb.endpoints.resume(id),
@@ -134,13 +142,19 @@ export const inboundEndpoints = {
   create: async (body: Record<string, unknown>) =>
     (await hb.inbound.endpoints.create(body as never)) as unknown as CreatedInbound,
   update: async (id: string, body: Record<string, unknown>) =>
-    (await hb.inbound.endpoints.update(id, body as never)) as unknown as InboundEndpoint & { signing_secret?: string },
+    (await hb.inbound.endpoints.update(id, body as never)) as unknown as InboundEndpoint & {
+      signing_secret?: string;
+    },
   remove: (id: string) => hb.inbound.endpoints.delete(id),
   pause: (id: string) => hb.inbound.endpoints.pause(id),
   resume: (id: string) => hb.inbound.endpoints.resume(id),
   signingKeys: async (id: string) => (await hb.inbound.endpoints.signingKeys.list(id)) as SigningKey[],
   addSigningKey: async (id: string) =>
-    (await hb.inbound.endpoints.signingKeys.create(id)) as { id: string; signing_secret: string; key_hint: string },
+    (await hb.inbound.endpoints.signingKeys.create(id)) as {
+      id: string;
+      signing_secret: string;
+      key_hint: string;
+    },
   deleteSigningKey: (id: string, keyId: string) => hb.inbound.endpoints.signingKeys.delete(id, keyId),
 };
 
@@ -151,12 +165,21 @@ export async function sendTestEvent(endpointId: string): Promise<string> {
   return (sent as { message_id: string }).message_id;
 }
 
-export async function getMetrics(direction: Direction, window: Window, endpointId: string | null): Promise<Metrics> {
-  if (direction === 'outbound') return (await hb.metrics.get(defined({ window, endpoint_id: endpointId }))) as Metrics;
+export async function getMetrics(
+  direction: Direction,
+  window: Window,
+  endpointId: string | null,
+): Promise<Metrics> {
+  if (direction === 'outbound')
+    return (await hb.metrics.get(defined({ window, endpoint_id: endpointId }))) as Metrics;
   return (await hb.inbound.metrics.get(defined({ window, inbound_endpoint_id: endpointId }))) as Metrics;
 }
 
-export async function getTimeseries(direction: Direction, window: Window, endpointId: string | null): Promise<Bucket[]> {
+export async function getTimeseries(
+  direction: Direction,
+  window: Window,
+  endpointId: string | null,
+): Promise<Bucket[]> {
   const series =
     direction === 'outbound'
       ? await hb.metrics.timeseries(defined({ window, endpoint_id: endpointId }))
@@ -177,7 +200,9 @@ export const replayAll = (status: string, endpointId: string | null) =>
   }>;
 
 export const listRejections = async (endpointId: string | null, cursor: string | null) =>
-  rowsOf<Rejection>(await hb.inbound.rejections.list(defined({ inbound_endpoint_id: endpointId, cursor, limit: 100 })));
+  rowsOf<Rejection>(
+    await hb.inbound.rejections.list(defined({ inbound_endpoint_id: endpointId, cursor, limit: 100 })),
+  );
 
 export const exportsApi = {
   list: async () => (await hb.exports.list()) as ExportRecord[],
@@ -189,7 +214,8 @@ export const exportsApi = {
 
 export const apiKeys = {
   list: async () => (await hb.apiKeys.list()) as ApiKey[],
-  create: async (body: { label?: string; mode: 'live' | 'test' }) => (await hb.apiKeys.create(body)) as CreatedApiKey,
+  create: async (body: { label?: string; mode: 'live' | 'test' }) =>
+    (await hb.apiKeys.create(body)) as CreatedApiKey,
   remove: (id: string) => hb.apiKeys.delete(id),
 };
 

@@ -28,7 +28,6 @@ function Node({ name, value, depth }: { name?: string; value: Json; depth: numbe
       {open ? (
         <div className="json-node">
           {entries.map(([key, child], index) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: positions are the identity of JSON array items
             <Node key={key ?? index} name={key} value={child} depth={depth + 1} />
           ))}
         </div>

@@ -26,7 +26,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
   useEffect(() => applyTheme(theme), [theme]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: closing the phone menu on every navigation
+  // Close the phone menu on every navigation.
   useEffect(() => setMenuOpen(false), [location.pathname]);
 
   return (
@@ -51,7 +51,11 @@ export function Layout({ children }: { children: ReactNode }) {
         <span className="spacer" />
         <label className="theme-select">
           <span className="sr-only">Theme</span>
-          <select value={theme} onChange={(event) => setTheme(event.target.value as Theme)} aria-label="Theme">
+          <select
+            value={theme}
+            onChange={(event) => setTheme(event.target.value as Theme)}
+            aria-label="Theme"
+          >
             <option value="system">System theme</option>
             <option value="light">Light</option>
             <option value="dark">Dark</option>

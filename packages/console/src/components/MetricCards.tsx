@@ -10,7 +10,7 @@ export function MetricCards({ metrics }: { metrics: Metrics | undefined }) {
     { label: 'Avg receiver latency', value: formatMs(metrics?.avg_latency_ms) },
   ];
   return (
-    <div className="grid-cards" style={{ gridTemplateColumns: 'repeat(5, 1fr)' }}>
+    <div className="grid-cards five">
       {cards.map((card) => (
         <div className="card" key={card.label} data-testid={`metric-${card.label}`}>
           <div className="value">{card.value ?? '—'}</div>

@@ -17,7 +17,14 @@ export function Modal({ title, children, onClose }: { title: string; children: R
   }, [onClose]);
   return (
     <div className="modal-backdrop">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="modal-title" tabIndex={-1} ref={ref}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="modal-title"
+        tabIndex={-1}
+        ref={ref}
+      >
         <h2 id="modal-title">{title}</h2>
         {children}
         <div className="actions">
@@ -31,7 +38,17 @@ export function Modal({ title, children, onClose }: { title: string; children: R
 }
 
 /** A secret the server shows only once: displayed here, copyable, and then gone. */
-export function SecretModal({ title, secret, note, onClose }: { title: string; secret: string; note: string; onClose(): void }) {
+export function SecretModal({
+  title,
+  secret,
+  note,
+  onClose,
+}: {
+  title: string;
+  secret: string;
+  note: string;
+  onClose(): void;
+}) {
   return (
     <Modal title={title} onClose={onClose}>
       <p>{note}</p>

@@ -39,7 +39,11 @@ export function RecentMessages({ direction, endpointId }: { direction: Direction
           ))}
         </tbody>
       </table>
-      {rows.length === 0 && <p className="muted" style={{ padding: '0 0.6rem' }}>No message yet.</p>}
+      {rows.length === 0 && (
+        <p className="muted" style={{ padding: '0 0.6rem' }}>
+          No message yet.
+        </p>
+      )}
     </div>
   );
 }

@@ -8,7 +8,13 @@ const COLUMNS: Column<Rejection>[] = [
   { header: 'Reason', width: '10rem', render: (r) => <span className="badge fail">{r.reason_code}</span> },
   { header: 'Detail', width: 'minmax(8rem, 2fr)', render: (r) => r.reason_detail ?? '' },
   { header: 'Source', width: '9rem', render: (r) => r.source_ip ?? '—' },
-  { header: 'Endpoint', width: '10rem', render: (r) => <code title={r.inbound_endpoint_id ?? ''}>{r.inbound_endpoint_id?.slice(0, 13) ?? '—'}</code> },
+  {
+    header: 'Endpoint',
+    width: '10rem',
+    render: (r) => (
+      <code title={r.inbound_endpoint_id ?? ''}>{r.inbound_endpoint_id?.slice(0, 13) ?? '—'}</code>
+    ),
+  },
   { header: 'Received', width: '11rem', render: (r) => formatTime(r.received_at) },
 ];
 

@@ -46,7 +46,11 @@ export function SigningKeys({ endpointId, api }: { endpointId: string; api: KeyA
           </li>
         ))}
       </ul>
-      <button type="button" onClick={() => add.mutate()} disabled={add.isPending || (keys.data?.length ?? 0) >= 2}>
+      <button
+        type="button"
+        onClick={() => add.mutate()}
+        disabled={add.isPending || (keys.data?.length ?? 0) >= 2}
+      >
         Add signing key
       </button>
       {(add.error || remove.error) && <p className="error">{(add.error ?? remove.error)!.message}</p>}

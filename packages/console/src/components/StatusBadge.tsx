@@ -14,4 +14,10 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
-export const MESSAGE_STATUSES = ['queued', 'delivering', 'succeeded', 'pending_retry', 'failed_permanent'] as const;
+export const MESSAGE_STATUSES = [
+  'queued',
+  'delivering',
+  'succeeded',
+  'pending_retry',
+  'failed_permanent',
+] as const;

@@ -94,5 +94,5 @@ export function Sparkline({ values, color }: { values: number[]; color: string }
     });
     context.stroke();
   }, [values, color]);
-  return <canvas ref={ref} width={96} height={24} className="sparkline" aria-hidden="true" />;
+  return <canvas ref={ref} width={96} height={24} className="sparkline" role="img" aria-label="trend" />;
 }

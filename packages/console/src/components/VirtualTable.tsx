@@ -46,7 +46,7 @@ export function VirtualTable<T>({
 
   const template = columns.map((column) => column.width).join(' ');
 
-  function onKeyDown(event: KeyboardEvent<HTMLDivElement>, index: number) {
+  function onKeyDown(event: KeyboardEvent<HTMLTableRowElement>, index: number) {
     const row = rows[index];
     if (event.key === 'Enter' && row) onOpen?.(row);
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
@@ -59,27 +59,23 @@ export function VirtualTable<T>({
   }
 
   return (
-    <div className="vtable" ref={scrollRef} role="table" aria-label={label} aria-rowcount={rows.length + 1}>
-      <div className="vrow head" role="row" style={{ gridTemplateColumns: template, height: ROW_HEIGHT }}>
-        {columns.map((column) => (
-          <div key={column.header} role="columnheader" className="cell">
-            {column.header}
-          </div>
-        ))}
-      </div>
-      {rows.length === 0 ? (
-        <p className="muted" style={{ padding: '1rem' }}>
-          {empty}
-        </p>
-      ) : (
-        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+    <div className="vtable" ref={scrollRef}>
+      <table aria-label={label} aria-rowcount={rows.length + 1} style={{ display: 'grid' }}>
+        <thead className="vhead">
+          <tr className="vrow" style={{ gridTemplateColumns: template, height: ROW_HEIGHT }}>
+            {columns.map((column) => (
+              <th key={column.header} className="cell">
+                {column.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody style={{ display: 'grid', height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = rows[item.index]!;
             return (
-              // biome-ignore lint/a11y/useSemanticElements: a virtualised grid of divs; role gives the table semantics
-              <div
+              <tr
                 key={rowKey(row)}
-                role="row"
                 tabIndex={0}
                 data-index={item.index}
                 aria-rowindex={item.index + 2}
@@ -98,14 +94,19 @@ export function VirtualTable<T>({
                 }}
               >
                 {columns.map((column) => (
-                  <div key={column.header} role="cell" className="cell">
+                  <td key={column.header} className="cell">
                     {column.render(row)}
-                  </div>
+                  </td>
                 ))}
-              </div>
+              </tr>
             );
           })}
-        </div>
+        </tbody>
+      </table>
+      {rows.length === 0 && (
+        <p className="muted" style={{ padding: '1rem' }}>
+          {empty}
+        </p>
       )}
     </div>
   );

@@ -13,10 +13,17 @@ const PHASES = [
 export function Waterfall({ attempt }: { attempt: Attempt }) {
   const phases = PHASES.map((phase) => ({ ...phase, ms: attempt[phase.key] ?? 0 }));
   const total = phases.reduce((sum, phase) => sum + phase.ms, 0);
-  if (total <= 0) return <p className="muted small">No timing recorded{attempt.conn_reused ? ' (reused connection)' : ''}.</p>;
+  if (total <= 0)
+    return (
+      <p className="muted small">No timing recorded{attempt.conn_reused ? ' (reused connection)' : ''}.</p>
+    );
   return (
     <div data-testid="waterfall">
-      <div className="waterfall" role="img" aria-label={phases.map((p) => `${p.label} ${formatMs(p.ms)}`).join(', ')}>
+      <div
+        className="waterfall"
+        role="img"
+        aria-label={phases.map((p) => `${p.label} ${formatMs(p.ms)}`).join(', ')}
+      >
         {phases.map((phase) =>
           phase.ms > 0 ? (
             <span

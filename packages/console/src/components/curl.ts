@@ -14,7 +14,11 @@ export function curlFor(url: string, payload: Payload | undefined, attempt: Atte
     parts.push(`-H ${quote(`${name}: ${value}`)}`);
   }
   if (payload) {
-    parts.push(payload.body_encoding === 'utf8' ? `--data-binary ${quote(payload.body)}` : '--data-binary @payload.bin');
+    parts.push(
+      payload.body_encoding === 'utf8'
+        ? `--data-binary ${quote(payload.body)}`
+        : '--data-binary @payload.bin',
+    );
   }
   return parts.join(' \\\n  ');
 }

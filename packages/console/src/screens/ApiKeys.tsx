@@ -32,7 +32,13 @@ export default function ApiKeys() {
       <form className="toolbar" onSubmit={submit} aria-label="New API key">
         <div>
           <label htmlFor="k-label">Label</label>
-          <input id="k-label" type="text" maxLength={255} value={label} onChange={(e) => setLabel(e.target.value)} />
+          <input
+            id="k-label"
+            type="text"
+            maxLength={255}
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+          />
         </div>
         <div>
           <label htmlFor="k-mode">Mode</label>
@@ -79,7 +85,13 @@ export default function ApiKeys() {
                     className="secondary"
                     onClick={() => {
                       const own = key.key_id === session?.key_id;
-                      if (confirm(own ? 'Delete the key this session signed in with? You will be signed out.' : 'Delete this key? It stops working at once.')) {
+                      if (
+                        confirm(
+                          own
+                            ? 'Delete the key this session signed in with? You will be signed out.'
+                            : 'Delete this key? It stops working at once.',
+                        )
+                      ) {
                         remove.mutate(key.key_id);
                       }
                     }}

@@ -24,7 +24,11 @@ export default function Dlq() {
     { header: 'Message', width: '10rem', render: (r) => <code>{r.message_id.slice(0, 13)}…</code> },
     { header: 'Endpoint', width: 'minmax(8rem, 2fr)', render: (r) => r.endpoint },
     { header: 'Attempts', width: '5rem', render: (r) => r.attempt_count },
-    { header: 'Last error', width: 'minmax(8rem, 2fr)', render: (r) => <span className="error">{r.last_error ?? ''}</span> },
+    {
+      header: 'Last error',
+      width: 'minmax(8rem, 2fr)',
+      render: (r) => <span className="error">{r.last_error ?? ''}</span>,
+    },
     { header: 'Created', width: '11rem', render: (r) => formatTime(r.created_at) },
     {
       header: 'Replay',
@@ -58,7 +62,9 @@ export default function Dlq() {
         </button>
         {all.data && <span className="notice">Replayed {all.data.replayed}.</span>}
       </div>
-      {(list.error || one.error || all.error) && <p className="error">{(list.error ?? one.error ?? all.error)!.message}</p>}
+      {(list.error || one.error || all.error) && (
+        <p className="error">{(list.error ?? one.error ?? all.error)!.message}</p>
+      )}
       <VirtualTable
         label="Dead letters"
         rows={rows}
@@ -68,7 +74,9 @@ export default function Dlq() {
         onEndReached={() => {
           if (list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
         }}
-        empty={list.isPending ? 'Loading…' : 'No dead letter. Every message was delivered or is still trying.'}
+        empty={
+          list.isPending ? 'Loading…' : 'No dead letter. Every message was delivered or is still trying.'
+        }
       />
     </section>
   );

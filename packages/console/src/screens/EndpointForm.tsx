@@ -10,7 +10,11 @@ export default function EndpointForm() {
   const { id } = useParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const existing = useQuery({ queryKey: ['endpoint', id], queryFn: () => endpoints.get(id!), enabled: Boolean(id) });
+  const existing = useQuery({
+    queryKey: ['endpoint', id],
+    queryFn: () => endpoints.get(id!),
+    enabled: Boolean(id),
+  });
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [rps, setRps] = useState('0');
@@ -70,23 +74,51 @@ export default function EndpointForm() {
       <h1>{id ? 'Edit endpoint' : 'New endpoint'}</h1>
       <form className="form" onSubmit={submit}>
         <label htmlFor="ep-url">URL</label>
-        <input id="ep-url" type="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/webhooks" />
+        <input
+          id="ep-url"
+          type="url"
+          required
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          placeholder="https://example.com/webhooks"
+        />
         <label htmlFor="ep-description">Description</label>
-        <input id="ep-description" type="text" maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} />
+        <input
+          id="ep-description"
+          type="text"
+          maxLength={500}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
         <div className="two-col">
           <div>
             <label htmlFor="ep-rps">Rate limit (deliveries per second, 0 = none)</label>
-            <input id="ep-rps" type="number" min={0} max={1000} value={rps} onChange={(e) => setRps(e.target.value)} />
+            <input
+              id="ep-rps"
+              type="number"
+              min={0}
+              max={1000}
+              value={rps}
+              onChange={(e) => setRps(e.target.value)}
+            />
           </div>
           <div>
             <label htmlFor="ep-burst">Burst</label>
-            <input id="ep-burst" type="number" min={0} max={10000} value={burst} onChange={(e) => setBurst(e.target.value)} />
+            <input
+              id="ep-burst"
+              type="number"
+              min={0}
+              max={10000}
+              value={burst}
+              onChange={(e) => setBurst(e.target.value)}
+            />
           </div>
         </div>
         <label htmlFor="ep-headers">Custom headers (one "Name: value" per line)</label>
         <textarea id="ep-headers" value={headers} onChange={(e) => setHeaders(e.target.value)} />
         <label className="inline">
-          <input type="checkbox" checked={hmac} onChange={(e) => setHmac(e.target.checked)} /> Sign deliveries (X-Webhook-Signature)
+          <input type="checkbox" checked={hmac} onChange={(e) => setHmac(e.target.checked)} /> Sign deliveries
+          (X-Webhook-Signature)
         </label>
         {save.error && (
           <p role="alert" className="error">

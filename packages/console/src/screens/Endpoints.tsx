@@ -4,7 +4,10 @@ import { endpoints, getMetrics } from '../api/resources';
 import { formatPercent, formatTime } from '../components/format';
 
 function Health({ id, paused }: { id: string; paused: boolean }) {
-  const metrics = useQuery({ queryKey: ['metrics', 'outbound', '24h', id], queryFn: () => getMetrics('outbound', '24h', id) });
+  const metrics = useQuery({
+    queryKey: ['metrics', 'outbound', '24h', id],
+    queryFn: () => getMetrics('outbound', '24h', id),
+  });
   if (paused) return <span className="badge warn">paused</span>;
   const m = metrics.data;
   if (!m || m.total_messages === 0) return <span className="muted">no traffic</span>;
@@ -59,7 +62,9 @@ export default function Endpoints() {
           </tbody>
         </table>
       </div>
-      {!list.isPending && rows.length === 0 && <p className="muted">No endpoint yet: create one to start sending.</p>}
+      {!list.isPending && rows.length === 0 && (
+        <p className="muted">No endpoint yet: create one to start sending.</p>
+      )}
       {list.hasNextPage && (
         <button type="button" className="secondary" onClick={() => void list.fetchNextPage()}>
           Load more

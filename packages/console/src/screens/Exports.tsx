@@ -42,7 +42,11 @@ export default function Exports() {
       <form className="toolbar" onSubmit={submit} aria-label="New export">
         <div>
           <label htmlFor="x-direction">Direction</label>
-          <select id="x-direction" value={direction} onChange={(e) => setDirection(e.target.value as Direction)}>
+          <select
+            id="x-direction"
+            value={direction}
+            onChange={(e) => setDirection(e.target.value as Direction)}
+          >
             <option value="outbound">outbound</option>
             <option value="inbound">inbound</option>
           </select>
@@ -60,11 +64,23 @@ export default function Exports() {
         </div>
         <div>
           <label htmlFor="x-start">From</label>
-          <input id="x-start" type="datetime-local" required value={start} onChange={(e) => setStart(e.target.value)} />
+          <input
+            id="x-start"
+            type="datetime-local"
+            required
+            value={start}
+            onChange={(e) => setStart(e.target.value)}
+          />
         </div>
         <div>
           <label htmlFor="x-end">To</label>
-          <input id="x-end" type="datetime-local" required value={end} onChange={(e) => setEnd(e.target.value)} />
+          <input
+            id="x-end"
+            type="datetime-local"
+            required
+            value={end}
+            onChange={(e) => setEnd(e.target.value)}
+          />
         </div>
         <button type="submit" disabled={create.isPending}>
           Create export
@@ -98,7 +114,15 @@ export default function Exports() {
                   {e.filter_status ? ` · ${e.filter_status}` : ''}
                 </td>
                 <td>
-                  <span className={e.status === 'completed' ? 'badge ok' : e.status === 'failed' ? 'badge fail' : 'badge warn'}>
+                  <span
+                    className={
+                      e.status === 'completed'
+                        ? 'badge ok'
+                        : e.status === 'failed'
+                          ? 'badge fail'
+                          : 'badge warn'
+                    }
+                  >
                     {e.status}
                   </span>
                   {e.error_message && <div className="error">{e.error_message}</div>}

@@ -42,7 +42,8 @@ export default function InboundEndpointDetail() {
   const e = endpoint.data;
   const checks = [
     e.verify_static_token && `static token (${e.token_header_name ?? e.token_query_param})`,
-    e.verify_hmac && `HMAC (${e.hmac_header_name}${e.timestamp_header_name ? `, timestamp ${e.timestamp_header_name}` : ''})`,
+    e.verify_hmac &&
+      `HMAC (${e.hmac_header_name}${e.timestamp_header_name ? `, timestamp ${e.timestamp_header_name}` : ''})`,
     e.verify_ip_allowlist && `IP allowlist (${e.allowed_cidrs.join(', ')})`,
   ].filter(Boolean);
   return (
@@ -68,7 +69,8 @@ export default function InboundEndpointDetail() {
           type="button"
           className="danger"
           onClick={() => {
-            if (confirm('Delete this inbound endpoint? Its ingest URL stops accepting requests.')) remove.mutate();
+            if (confirm('Delete this inbound endpoint? Its ingest URL stops accepting requests.'))
+              remove.mutate();
           }}
         >
           Delete

@@ -15,7 +15,11 @@ export default function InboundEndpointForm() {
   const { id } = useParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const existing = useQuery({ queryKey: ['inbound', id], queryFn: () => inboundEndpoints.get(id!), enabled: Boolean(id) });
+  const existing = useQuery({
+    queryKey: ['inbound', id],
+    queryFn: () => inboundEndpoints.get(id!),
+    enabled: Boolean(id),
+  });
   const [form, setForm] = useState({
     name: '',
     description: '',
@@ -36,7 +40,8 @@ export default function InboundEndpointForm() {
     signing_enabled: false,
   });
   const [created, setCreated] = useState<{ id: string; url: string; secret?: string } | null>(null);
-  const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) =>
+    setForm((f) => ({ ...f, [key]: value }));
 
   useEffect(() => {
     const e = existing.data;
@@ -96,7 +101,11 @@ export default function InboundEndpointForm() {
       void queryClient.invalidateQueries({ queryKey: ['inbound-endpoints'] });
       void queryClient.invalidateQueries({ queryKey: ['endpoint-options'] });
       if (result) {
-        setCreated({ id: result.id, url: result.ingest_url, ...(result.signing_secret ? { secret: result.signing_secret } : {}) });
+        setCreated({
+          id: result.id,
+          url: result.ingest_url,
+          ...(result.signing_secret ? { secret: result.signing_secret } : {}),
+        });
       } else {
         void queryClient.invalidateQueries({ queryKey: ['inbound', id] });
         navigate(`/inbound/endpoints/${id}`);
@@ -119,22 +128,49 @@ export default function InboundEndpointForm() {
         <label htmlFor="in-name">Name</label>
         <input id="in-name" type="text" value={form.name} onChange={(e) => set('name', e.target.value)} />
         <label htmlFor="in-description">Description</label>
-        <input id="in-description" type="text" value={form.description} onChange={(e) => set('description', e.target.value)} />
+        <input
+          id="in-description"
+          type="text"
+          value={form.description}
+          onChange={(e) => set('description', e.target.value)}
+        />
         <fieldset>
           <legend>Mode</legend>
           <label className="inline">
-            <input type="radio" name="mode" checked={form.mode === 'forward'} onChange={() => set('mode', 'forward')} /> Forward to a URL
+            <input
+              type="radio"
+              name="mode"
+              checked={form.mode === 'forward'}
+              onChange={() => set('mode', 'forward')}
+            />{' '}
+            Forward to a URL
           </label>
           <label className="inline">
-            <input type="radio" name="mode" checked={form.mode === 'cli'} onChange={() => set('mode', 'cli')} /> Hold for the CLI (hb listen)
+            <input
+              type="radio"
+              name="mode"
+              checked={form.mode === 'cli'}
+              onChange={() => set('mode', 'cli')}
+            />{' '}
+            Hold for the CLI (hb listen)
           </label>
           {form.mode === 'forward' && (
             <>
               <label htmlFor="in-url">Forward to</label>
-              <input id="in-url" type="url" required value={form.url} onChange={(e) => set('url', e.target.value)} />
+              <input
+                id="in-url"
+                type="url"
+                required
+                value={form.url}
+                onChange={(e) => set('url', e.target.value)}
+              />
               <label className="inline" style={{ marginTop: '0.6rem' }}>
-                <input type="checkbox" checked={form.signing_enabled} onChange={(e) => set('signing_enabled', e.target.checked)} /> Sign
-                forwarded deliveries
+                <input
+                  type="checkbox"
+                  checked={form.signing_enabled}
+                  onChange={(e) => set('signing_enabled', e.target.checked)}
+                />{' '}
+                Sign forwarded deliveries
               </label>
             </>
           )}
@@ -142,61 +178,124 @@ export default function InboundEndpointForm() {
         <fieldset>
           <legend>Verification</legend>
           <label className="inline">
-            <input type="checkbox" checked={form.verify_static_token} onChange={(e) => set('verify_static_token', e.target.checked)} /> Static
-            token
+            <input
+              type="checkbox"
+              checked={form.verify_static_token}
+              onChange={(e) => set('verify_static_token', e.target.checked)}
+            />{' '}
+            Static token
           </label>
           {form.verify_static_token && (
             <div className="two-col">
               <div>
                 <label htmlFor="in-token-header">Token header</label>
-                <input id="in-token-header" type="text" value={form.token_header_name} onChange={(e) => set('token_header_name', e.target.value)} />
+                <input
+                  id="in-token-header"
+                  type="text"
+                  value={form.token_header_name}
+                  onChange={(e) => set('token_header_name', e.target.value)}
+                />
               </div>
               <div>
-                <label htmlFor="in-token">Token {id && <span className="muted">(blank keeps the current)</span>}</label>
-                <input id="in-token" type="password" value={form.token_value} onChange={(e) => set('token_value', e.target.value)} />
+                <label htmlFor="in-token">
+                  Token {id && <span className="muted">(blank keeps the current)</span>}
+                </label>
+                <input
+                  id="in-token"
+                  type="password"
+                  value={form.token_value}
+                  onChange={(e) => set('token_value', e.target.value)}
+                />
               </div>
             </div>
           )}
           <br />
           <label className="inline">
-            <input type="checkbox" checked={form.verify_hmac} onChange={(e) => set('verify_hmac', e.target.checked)} /> HMAC signature
+            <input
+              type="checkbox"
+              checked={form.verify_hmac}
+              onChange={(e) => set('verify_hmac', e.target.checked)}
+            />{' '}
+            HMAC signature
           </label>
           {form.verify_hmac && (
             <div className="two-col">
               <div>
                 <label htmlFor="in-hmac-header">Signature header</label>
-                <input id="in-hmac-header" type="text" value={form.hmac_header_name} onChange={(e) => set('hmac_header_name', e.target.value)} />
+                <input
+                  id="in-hmac-header"
+                  type="text"
+                  value={form.hmac_header_name}
+                  onChange={(e) => set('hmac_header_name', e.target.value)}
+                />
               </div>
               <div>
-                <label htmlFor="in-hmac-secret">Secret {id && <span className="muted">(blank keeps the current)</span>}</label>
-                <input id="in-hmac-secret" type="password" value={form.hmac_secret} onChange={(e) => set('hmac_secret', e.target.value)} />
+                <label htmlFor="in-hmac-secret">
+                  Secret {id && <span className="muted">(blank keeps the current)</span>}
+                </label>
+                <input
+                  id="in-hmac-secret"
+                  type="password"
+                  value={form.hmac_secret}
+                  onChange={(e) => set('hmac_secret', e.target.value)}
+                />
               </div>
               <div>
                 <label htmlFor="in-ts-header">Timestamp header (optional)</label>
-                <input id="in-ts-header" type="text" value={form.timestamp_header_name} onChange={(e) => set('timestamp_header_name', e.target.value)} />
+                <input
+                  id="in-ts-header"
+                  type="text"
+                  value={form.timestamp_header_name}
+                  onChange={(e) => set('timestamp_header_name', e.target.value)}
+                />
               </div>
               <div>
                 <label htmlFor="in-ts-ttl">Timestamp tolerance (s)</label>
-                <input id="in-ts-ttl" type="number" min={1} value={form.timestamp_ttl_seconds} onChange={(e) => set('timestamp_ttl_seconds', e.target.value)} />
+                <input
+                  id="in-ts-ttl"
+                  type="number"
+                  min={1}
+                  value={form.timestamp_ttl_seconds}
+                  onChange={(e) => set('timestamp_ttl_seconds', e.target.value)}
+                />
               </div>
             </div>
           )}
           <br />
           <label className="inline">
-            <input type="checkbox" checked={form.verify_ip_allowlist} onChange={(e) => set('verify_ip_allowlist', e.target.checked)} /> IP
-            allowlist
+            <input
+              type="checkbox"
+              checked={form.verify_ip_allowlist}
+              onChange={(e) => set('verify_ip_allowlist', e.target.checked)}
+            />{' '}
+            IP allowlist
           </label>
           {form.verify_ip_allowlist && (
             <>
               <label htmlFor="in-cidrs">Allowed CIDRs (one per line)</label>
-              <textarea id="in-cidrs" value={form.allowed_cidrs} onChange={(e) => set('allowed_cidrs', e.target.value)} />
+              <textarea
+                id="in-cidrs"
+                value={form.allowed_cidrs}
+                onChange={(e) => set('allowed_cidrs', e.target.value)}
+              />
             </>
           )}
         </fieldset>
         <label htmlFor="in-idem">Idempotency headers (in order, one per line)</label>
-        <textarea id="in-idem" value={form.idempotency_header_names} onChange={(e) => set('idempotency_header_names', e.target.value)} />
+        <textarea
+          id="in-idem"
+          value={form.idempotency_header_names}
+          onChange={(e) => set('idempotency_header_names', e.target.value)}
+        />
         <label htmlFor="in-code">Response code to the provider</label>
-        <input id="in-code" type="number" min={200} max={299} value={form.ingest_response_code} onChange={(e) => set('ingest_response_code', e.target.value)} />
+        <input
+          id="in-code"
+          type="number"
+          min={200}
+          max={299}
+          value={form.ingest_response_code}
+          onChange={(e) => set('ingest_response_code', e.target.value)}
+        />
         {save.error && (
           <p role="alert" className="error">
             {save.error.message}

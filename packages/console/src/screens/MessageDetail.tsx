@@ -1,6 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { endpoints, getAttempts, getMessage, getPayload, inboundEndpoints, messageAction } from '../api/resources';
+import {
+  endpoints,
+  getAttempts,
+  getMessage,
+  getPayload,
+  inboundEndpoints,
+  messageAction,
+} from '../api/resources';
 import type { Attempt, Direction } from '../api/types';
 import { curlFor } from '../components/curl';
 import { formatBytes, formatMs, formatTime } from '../components/format';
@@ -12,7 +19,8 @@ import { Waterfall } from '../components/Waterfall';
 const MAX_REPLAYS = 10;
 
 function AttemptItem({ attempt }: { attempt: Attempt }) {
-  const ok = attempt.response_status !== undefined && attempt.response_status >= 200 && attempt.response_status < 300;
+  const ok =
+    attempt.response_status !== undefined && attempt.response_status >= 200 && attempt.response_status < 300;
   return (
     <li className={ok ? 'ok' : 'fail'} data-testid="attempt">
       <strong>Attempt {attempt.attempt_no}</strong> · {formatTime(attempt.created_at)} ·{' '}
@@ -21,7 +29,8 @@ function AttemptItem({ attempt }: { attempt: Attempt }) {
       {attempt.retry_type && (
         <span className="muted">
           {' '}
-          · {attempt.retry_type} retry{attempt.retry_after_seconds ? ` in ${attempt.retry_after_seconds} s` : ''}
+          · {attempt.retry_type} retry
+          {attempt.retry_after_seconds ? ` in ${attempt.retry_after_seconds} s` : ''}
         </span>
       )}
       {attempt.error_text && <div className="error">{attempt.error_text}</div>}
@@ -46,8 +55,16 @@ export default function MessageDetail({ direction }: { direction: Direction }) {
   const { id = '' } = useParams();
   const queryClient = useQueryClient();
   const live = { refetchInterval: 2_000 };
-  const message = useQuery({ queryKey: ['message', direction, id], queryFn: () => getMessage(direction, id), ...live });
-  const attempts = useQuery({ queryKey: ['attempts', direction, id], queryFn: () => getAttempts(direction, id), ...live });
+  const message = useQuery({
+    queryKey: ['message', direction, id],
+    queryFn: () => getMessage(direction, id),
+    ...live,
+  });
+  const attempts = useQuery({
+    queryKey: ['attempts', direction, id],
+    queryFn: () => getAttempts(direction, id),
+    ...live,
+  });
   const payload = useQuery({
     queryKey: ['payload', direction, id],
     queryFn: () => getPayload(direction, id),
@@ -70,13 +87,20 @@ export default function MessageDetail({ direction }: { direction: Direction }) {
   if (message.isPending) return <p>Loading…</p>;
   if (message.error) {
     return (
-      <p className="error">{(message.error as { status?: number }).status === 404 ? 'No such message in this project.' : message.error.message}</p>
+      <p className="error">
+        {(message.error as { status?: number }).status === 404
+          ? 'No such message in this project.'
+          : message.error.message}
+      </p>
     );
   }
   const m = message.data;
   const list = attempts.data ?? [];
-  const sorted = [...list].sort((a, b) => a.attempt_no - b.attempt_no || a.created_at.localeCompare(b.created_at));
-  const endpointLink = direction === 'outbound' ? `/endpoints/${m.endpoint_id}` : `/inbound/endpoints/${m.endpoint_id}`;
+  const sorted = [...list].sort(
+    (a, b) => a.attempt_no - b.attempt_no || a.created_at.localeCompare(b.created_at),
+  );
+  const endpointLink =
+    direction === 'outbound' ? `/endpoints/${m.endpoint_id}` : `/inbound/endpoints/${m.endpoint_id}`;
 
   return (
     <section>
@@ -107,7 +131,10 @@ export default function MessageDetail({ direction }: { direction: Direction }) {
           </>
         )}
         {endpoint.data !== undefined && (
-          <CopyButton text={curlFor(endpoint.data, payload.data, sorted[sorted.length - 1])} label="Copy as curl" />
+          <CopyButton
+            text={curlFor(endpoint.data, payload.data, sorted[sorted.length - 1])}
+            label="Copy as curl"
+          />
         )}
       </div>
       {action.error && (

@@ -11,12 +11,24 @@ import { type Column, VirtualTable } from '../components/VirtualTable';
 
 const COLUMNS: Column<MessageRow>[] = [
   { header: 'Status', width: '7rem', render: (row) => <StatusBadge status={row.status} /> },
-  { header: 'Message', width: '9rem', render: (row) => <code title={row.message_id}>{row.message_id.slice(0, 13)}…</code> },
-  { header: 'Endpoint', width: 'minmax(8rem, 2fr)', render: (row) => <span title={row.endpoint}>{row.endpoint || '—'}</span> },
+  {
+    header: 'Message',
+    width: '9rem',
+    render: (row) => <code title={row.message_id}>{row.message_id.slice(0, 13)}…</code>,
+  },
+  {
+    header: 'Endpoint',
+    width: 'minmax(8rem, 2fr)',
+    render: (row) => <span title={row.endpoint}>{row.endpoint || '—'}</span>,
+  },
   { header: 'Attempts', width: '5rem', render: (row) => row.attempt_count },
   { header: 'HTTP', width: '4rem', render: (row) => row.response_status ?? '—' },
   { header: 'Latency', width: '6rem', render: (row) => formatMs(row.response_latency_ms) },
-  { header: 'Last error', width: 'minmax(6rem, 1.5fr)', render: (row) => <span className="error">{row.last_error ?? ''}</span> },
+  {
+    header: 'Last error',
+    width: 'minmax(6rem, 1.5fr)',
+    render: (row) => <span className="error">{row.last_error ?? ''}</span>,
+  },
   { header: 'Created', width: '11rem', render: (row) => formatTime(row.created_at) },
 ];
 
@@ -66,7 +78,11 @@ export default function Messages({ direction }: { direction: Direction }) {
       <div className="toolbar">
         <div>
           <label htmlFor="f-status">Status</label>
-          <select id="f-status" value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+          <select
+            id="f-status"
+            value={filters.status ?? ''}
+            onChange={(e) => setFilter('status', e.target.value)}
+          >
             <option value="">Any status</option>
             {MESSAGE_STATUSES.map((status) => (
               <option key={status} value={status}>
@@ -102,7 +118,12 @@ export default function Messages({ direction }: { direction: Direction }) {
             onChange={(e) => setFilter('end_time', fromLocalInput(e.target.value))}
           />
         </div>
-        <button type="button" className="secondary" onClick={() => exportNow.mutate()} disabled={exportNow.isPending}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => exportNow.mutate()}
+          disabled={exportNow.isPending}
+        >
           Export these
         </button>
       </div>
@@ -117,7 +138,9 @@ export default function Messages({ direction }: { direction: Direction }) {
       )}
       {list.error && <p className="error">{list.error.message}</p>}
       <p className="muted small" data-testid="row-count">
-        {list.isPending ? 'Loading…' : `${list.rows.length.toLocaleString('en-US')} loaded${list.hasMore ? ', more below' : ''}`}
+        {list.isPending
+          ? 'Loading…'
+          : `${list.rows.length.toLocaleString('en-US')} loaded${list.hasMore ? ', more below' : ''}`}
       </p>
       <VirtualTable
         label={direction === 'outbound' ? 'Messages' : 'Inbound messages'}

@@ -52,7 +52,10 @@ function FailingEndpoints({ direction, window }: { direction: Direction; window:
               <td>{row.metrics!.retries}</td>
               <td>{formatPercent(row.metrics!.success_rate)}</td>
               <td>
-                <Sparkline values={(series[index]?.data ?? []).map((b) => b.failed + b.retrying)} color="#dc2626" />
+                <Sparkline
+                  values={(series[index]?.data ?? []).map((b) => b.failed + b.retrying)}
+                  color="#dc2626"
+                />
               </td>
             </tr>
           ))}
@@ -92,14 +95,21 @@ export default function Overview() {
         <fieldset className="segmented" aria-label="Window">
           {WINDOWS.map((w) => (
             <label key={w} className="inline">
-              <input type="radio" name="window" checked={w === window} onChange={() => set('window', w)} /> {w}
+              <input type="radio" name="window" checked={w === window} onChange={() => set('window', w)} />{' '}
+              {w}
             </label>
           ))}
         </fieldset>
         <fieldset className="segmented" aria-label="Direction">
           {(['outbound', 'inbound'] as const).map((d) => (
             <label key={d} className="inline">
-              <input type="radio" name="direction" checked={d === direction} onChange={() => set('direction', d)} /> {d}
+              <input
+                type="radio"
+                name="direction"
+                checked={d === direction}
+                onChange={() => set('direction', d)}
+              />{' '}
+              {d}
             </label>
           ))}
         </fieldset>
@@ -119,9 +129,10 @@ export default function Overview() {
         {series.data ? <TimeseriesChart buckets={series.data} /> : <p className="muted">Loading chart…</p>}
         <p className="muted small">
           Bars count <strong>messages</strong> created in each bucket, by their status now: succeeded, failed
-          permanently (dead-lettered), waiting for a retry, or queued and in flight; a message counts once, however many attempts or
-          replays it had. The line is the mean receiver latency of the <strong>attempts</strong> made in the bucket:
-          first attempts, retries and replays alike. "Retries" above counts attempts after a message's first.
+          permanently (dead-lettered), waiting for a retry, or queued and in flight; a message counts once,
+          however many attempts or replays it had. The line is the mean receiver latency of the{' '}
+          <strong>attempts</strong> made in the bucket: first attempts, retries and replays alike. "Retries"
+          above counts attempts after a message's first.
         </p>
       </div>
       <h2>Failing endpoints</h2>

@@ -10,7 +10,9 @@ export default function Plan() {
   return (
     <section>
       <h1>Plan</h1>
-      {(subscription.error || usage.error) && <p className="error">{(subscription.error ?? usage.error)!.message}</p>}
+      {(subscription.error || usage.error) && (
+        <p className="error">{(subscription.error ?? usage.error)!.message}</p>
+      )}
       <div className="grid-cards">
         <div className="card">
           <div className="value" data-testid="plan-name">
@@ -23,7 +25,9 @@ export default function Plan() {
           <div className="label">Live messages this month</div>
         </div>
         <div className="card">
-          <div className="value">{quota === null || quota === undefined ? 'unlimited' : Number(quota).toLocaleString('en-US')}</div>
+          <div className="value">
+            {quota === null || quota === undefined ? 'unlimited' : Number(quota).toLocaleString('en-US')}
+          </div>
           <div className="label">Monthly quota</div>
         </div>
         <div className="card">

@@ -8,7 +8,10 @@ export default function Rejections() {
   return (
     <section>
       <h1>Rejections</h1>
-      <p className="muted">Requests to ingest URLs that failed verification are kept here, with masked headers, and never forwarded.</p>
+      <p className="muted">
+        Requests to ingest URLs that failed verification are kept here, with masked headers, and never
+        forwarded.
+      </p>
       <div className="toolbar">
         <div>
           <label htmlFor="r-endpoint">Endpoint</label>

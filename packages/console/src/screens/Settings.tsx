@@ -8,7 +8,11 @@ import { useSession } from '../session';
 export default function Settings() {
   const { session, projectId } = useSession();
   const queryClient = useQueryClient();
-  const project = useQuery({ queryKey: ['project', projectId], queryFn: () => projects.get(projectId!), enabled: Boolean(projectId) });
+  const project = useQuery({
+    queryKey: ['project', projectId],
+    queryFn: () => projects.get(projectId!),
+    enabled: Boolean(projectId),
+  });
   const [name, setName] = useState('');
   const [rate, setRate] = useState('1000');
   useEffect(() => {
@@ -41,10 +45,27 @@ export default function Settings() {
           <dd>{admin ? 'the admin token' : `an API key (${session?.mode})`}</dd>
         </dl>
         <label htmlFor="s-name">Name</label>
-        <input id="s-name" type="text" value={name} disabled={!admin} onChange={(e) => setName(e.target.value)} />
+        <input
+          id="s-name"
+          type="text"
+          value={name}
+          disabled={!admin}
+          onChange={(e) => setName(e.target.value)}
+        />
         <label htmlFor="s-rate">API requests per minute</label>
-        <input id="s-rate" type="number" min={1} value={rate} disabled={!admin} onChange={(e) => setRate(e.target.value)} />
-        {!admin && <p className="muted small">Project settings are changed with the admin token (HOOKBRIDGE_ADMIN_TOKEN).</p>}
+        <input
+          id="s-rate"
+          type="number"
+          min={1}
+          value={rate}
+          disabled={!admin}
+          onChange={(e) => setRate(e.target.value)}
+        />
+        {!admin && (
+          <p className="muted small">
+            Project settings are changed with the admin token (HOOKBRIDGE_ADMIN_TOKEN).
+          </p>
+        )}
         {save.error && (
           <p role="alert" className="error">
             {save.error.message}
