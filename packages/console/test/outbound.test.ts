@@ -84,6 +84,12 @@ describe('outbound journeys in headless Chromium', () => {
     assert.equal(await page.getByTestId('attempt').count(), 1);
     await page.getByTestId('waterfall').first().waitFor();
     await page.getByTestId('payload-tree').getByText('"hookbridge.test"').waitFor();
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    const curl = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(curl, new RegExp(`^curl -X POST '${receiver.url}/hook'`));
+    assert.match(curl, /-H 'x-webhook-id: [0-9a-f-]{36}'/i);
+    assert.match(curl, /--data-binary '\{"type":"hookbridge.test"/);
     await page.getByRole('checkbox', { name: 'Raw' }).check();
     assert.match((await page.getByTestId('payload-raw').textContent()) ?? '', /"type":"hookbridge.test"/);
     await browser.screenshot('message-detail');

@@ -57,6 +57,10 @@ export async function installConsole(app: FastifyInstance, services: Services): 
     scope.get<{ Params: { '*': string } }>('/console/*', { config, schema }, async (request, reply) => {
       if (!dist) throw new AppError('NOT_FOUND', 'The web console is not built; run npm run build');
       const path = request.params['*'];
+      // Refused before the file system is asked: nothing outside the build is ever a console file.
+      if (path.split('/').some((part) => part === '..' || part === '.') || /[\\\0]/.test(path)) {
+        throw new AppError('NOT_FOUND', 'No such console file');
+      }
       if (path.startsWith('assets/') || path === 'favicon.svg') {
         return reply.sendFile(path, { maxAge: '365d', immutable: true });
       }
