@@ -1,5 +1,16 @@
 // The console's calls to the public API, through @hookbridge/sdk where it has the call; the two console
 // additions (the session exchange, message payloads) are plain requests to documented routes.
+import type {
+  CreateEndpointParams,
+  CreateExportParams,
+  CreateInboundEndpointParams,
+  InboundLogsParams,
+  LogsParams,
+  ReplayAllParams,
+  SendParams,
+  UpdateEndpointParams,
+  UpdateInboundEndpointParams,
+} from '@hookbridge/sdk';
 import { request } from './http';
 import { hb } from './sdk';
 import type {
@@ -69,10 +80,12 @@ export async function listMessages(
     limit,
   };
   if (direction === 'outbound') {
-    return rowsOf(await hb.logs.list(defined({ ...common, endpoint_id: filters.endpoint_id }) as never));
+    return rowsOf(await hb.logs.list(defined({ ...common, endpoint_id: filters.endpoint_id }) as LogsParams));
   }
   const page = rowsOf<InboundLogRow>(
-    await hb.inbound.logs.list(defined({ ...common, inbound_endpoint_id: filters.endpoint_id }) as never),
+    await hb.inbound.logs.list(
+      defined({ ...common, inbound_endpoint_id: filters.endpoint_id }) as InboundLogsParams,
+    ),
   );
   return {
     nextCursor: page.nextCursor,
@@ -123,9 +136,10 @@ export const endpoints = {
   list: async (cursor: string | null, limit = 100) =>
     rowsOf<EndpointSummary>(await hb.endpoints.list(defined({ cursor, limit }))),
   get: async (id: string) => (await hb.endpoints.get(id)) as Endpoint,
-  create: async (body: Partial<Endpoint>) => (await hb.endpoints.create(body as never)) as CreatedEndpoint,
+  create: async (body: Partial<Endpoint>) =>
+    (await hb.endpoints.create(body as CreateEndpointParams)) as CreatedEndpoint,
   update: async (id: string, body: Partial<Endpoint>) =>
-    (await hb.endpoints.update(id, body as never)) as unknown as Endpoint,
+    (await hb.endpoints.update(id, body as UpdateEndpointParams)) as unknown as Endpoint,
   remove: (id: string) => hb.endpoints.delete(id),
   pause: (id: string) => hb.endpoints.pause(id),
   resume: (id: string) => hb.endpoints.resume(id),
@@ -140,9 +154,12 @@ export const inboundEndpoints = {
     rowsOf<InboundSummary>(await hb.inbound.endpoints.list(defined({ cursor, limit }))),
   get: async (id: string) => (await hb.inbound.endpoints.get(id)) as InboundEndpoint,
   create: async (body: Record<string, unknown>) =>
-    (await hb.inbound.endpoints.create(body as never)) as unknown as CreatedInbound,
+    (await hb.inbound.endpoints.create(body as CreateInboundEndpointParams)) as unknown as CreatedInbound,
   update: async (id: string, body: Record<string, unknown>) =>
-    (await hb.inbound.endpoints.update(id, body as never)) as unknown as InboundEndpoint & {
+    (await hb.inbound.endpoints.update(
+      id,
+      body as UpdateInboundEndpointParams,
+    )) as unknown as InboundEndpoint & {
       signing_secret?: string;
     },
   remove: (id: string) => hb.inbound.endpoints.delete(id),
@@ -161,7 +178,7 @@ export const inboundEndpoints = {
 /** A real send to the endpoint: signed and delivered like any other message. */
 export async function sendTestEvent(endpointId: string): Promise<string> {
   const payload = { type: 'hookbridge.test', sent_from: 'console', sent_at: new Date().toISOString() };
-  const sent = await hb.webhooks.send({ endpoint_id: endpointId, payload } as never);
+  const sent = await hb.webhooks.send({ endpoint_id: endpointId, payload } as SendParams);
   return (sent as { message_id: string }).message_id;
 }
 
@@ -193,7 +210,9 @@ export async function listDlq(cursor: string | null): Promise<Page<MessageRow>> 
 
 export const replayFromDlq = (id: string) => hb.dlq.replay(id);
 export const replayAll = (status: string, endpointId: string | null) =>
-  hb.messages.replayAll(defined({ status, endpoint_id: endpointId, limit: 1000 }) as never) as Promise<{
+  hb.messages.replayAll(
+    defined({ status, endpoint_id: endpointId, limit: 1000 }) as ReplayAllParams,
+  ) as Promise<{
     replayed: number;
     failed: number;
     stuck: number;
@@ -206,7 +225,8 @@ export const listRejections = async (endpointId: string | null, cursor: string |
 
 export const exportsApi = {
   list: async () => (await hb.exports.list()) as ExportRecord[],
-  create: async (body: Record<string, unknown>) => (await hb.exports.create(body as never)) as ExportRecord,
+  create: async (body: Record<string, unknown>) =>
+    (await hb.exports.create(body as CreateExportParams)) as ExportRecord,
   remove: (id: string) => hb.exports.delete(id),
   /** The browser follows the 302 to the signed file link itself, carrying the session cookie. */
   downloadHref: (id: string) => `/v1/exports/${id}/download`,
