@@ -46,9 +46,9 @@ describe('how the server serves the built console', () => {
     }
     const missing = await fetch(`${server.url}/console/assets/nothing-here.js`);
     assert.equal(missing.status, 404);
-    const escape = await fetch(`${server.url}/console/assets/..%2f..%2fpackage.json`);
-    assert.equal(escape.status, 404, 'no path outside the build');
-    assert.equal(((await escape.json()) as { error: { code: string } }).error.code, 'NOT_FOUND');
+    const traversal = await fetch(`${server.url}/console/assets/..%2f..%2fpackage.json`);
+    assert.equal(traversal.status, 404, 'no path outside the build');
+    assert.equal(((await traversal.json()) as { error: { code: string } }).error.code, 'NOT_FOUND');
   });
 
   it('turns the console off with HOOKBRIDGE_CONSOLE=false', async () => {
