@@ -11,7 +11,7 @@ export {
 export * from './core/errors.js';
 export { Page, PagePromise } from './core/pagination.js';
 export { DEFAULT_RETRY_POLICY, type RetryMode, type RetryPolicy } from './core/retry.js';
-export type { RequestOptions } from './core/transport.js';
+export { type RequestOptions, USER_AGENT } from './core/transport.js';
 export type { CamelParams, Camelize } from './core/camel.js';
 export type * from './types.js';
 export { VERSION } from './version.js';

@@ -21,15 +21,19 @@ export class Page<T> {
 
 /**
  * What every list method returns: await it for the first page, or `for await` over it for every item of
- * every page (fetched lazily, one page at a time), or iterate `.pages()`.
+ * every page (each next page fetched when the previous one is used up), or iterate `.pages()`. The first
+ * page is requested at once, like any call.
  */
 export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
-  private first: Promise<Page<T>> | null = null;
+  private readonly first: Promise<Page<T>>;
 
-  constructor(private readonly load: () => Promise<Page<T>>) {}
+  constructor(load: () => Promise<Page<T>>) {
+    this.first = load();
+    // Rejections surface where the caller awaits or iterates; never as an unhandled rejection here.
+    this.first.catch(() => {});
+  }
 
   private firstPage(): Promise<Page<T>> {
-    this.first ??= this.load();
     return this.first;
   }
 

@@ -13,6 +13,8 @@ import {
 export interface AdapterOptions extends VerifyOptions {
   /** The endpoint's signing secret, or several during a rotation. */
   secret: string | string[];
+  /** Largest body the Node adapters read, in bytes (default 10 MiB); beyond it node:http answers 413. */
+  bodyLimit?: number;
 }
 
 /** A Node IncomingMessage, or anything that streams the body the same way. */
@@ -29,7 +31,12 @@ interface ServerResponseLike {
   end(body?: string): unknown;
 }
 
-/** Reads a Node request's body to the end, as bytes. */
+/** A body over readRawBody's limit; the node:http handler answers 413. */
+export class BodyTooLargeError extends RangeError {
+  override name = 'BodyTooLargeError';
+}
+
+/** Reads a Node request's body to the end, as bytes (at most `limitBytes`, default 10 MiB). */
 export async function readRawBody(
   req: AsyncIterable<unknown>,
   limitBytes = 10 * 1024 * 1024,
@@ -39,7 +46,7 @@ export async function readRawBody(
   for await (const chunk of req) {
     const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : (chunk as Uint8Array);
     size += bytes.length;
-    if (size > limitBytes) throw new RangeError(`Request body over ${limitBytes} bytes`);
+    if (size > limitBytes) throw new BodyTooLargeError(`Request body over ${limitBytes} bytes`);
     chunks.push(bytes);
   }
   const out = new Uint8Array(size);
@@ -55,7 +62,7 @@ export async function readRawBody(
  * The raw body of a Node request: the bytes a raw body parser left in `req.body`, or the stream itself
  * when nothing has read it. A parsed object in `req.body` means a JSON parser got there first.
  */
-async function nodeBody(req: NodeRequestLike): Promise<unknown> {
+async function nodeBody(req: NodeRequestLike, limitBytes?: number): Promise<unknown> {
   const { body } = req;
   if (typeof body === 'string' || ArrayBuffer.isView(body)) return body;
   // Express 4's json() leaves `{}` and the stream unread when the content type did not match it.
@@ -63,7 +70,7 @@ async function nodeBody(req: NodeRequestLike): Promise<unknown> {
     body === undefined ||
     body === null ||
     (typeof body === 'object' && Object.keys(body).length === 0 && req.readableEnded === false);
-  return untouched ? readRawBody(req) : body;
+  return untouched ? readRawBody(req, limitBytes) : body;
 }
 
 /** node:http — verifies an IncomingMessage (reading its body) and returns the delivery. */
@@ -71,7 +78,12 @@ export async function verifyNodeRequest<T = unknown>(
   req: NodeRequestLike,
   options: AdapterOptions,
 ): Promise<VerifiedWebhook<T>> {
-  return verify<T>((await nodeBody(req)) as Uint8Array, req.headers, options.secret, options);
+  return verify<T>(
+    (await nodeBody(req, options.bodyLimit)) as Uint8Array,
+    req.headers,
+    options.secret,
+    options,
+  );
 }
 
 /** 401 for a delivery that failed verification; 500 when the receiver itself is misconfigured. */
@@ -99,7 +111,10 @@ export function nodeWebhookHandler<Req extends NodeRequestLike, Res extends Serv
       webhook = await verifyNodeRequest(req, options);
     } catch (error) {
       if (error instanceof WebhookVerificationError) return refuse(res, error);
-      throw error;
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      res.statusCode = 413;
+      res.end();
+      return;
     }
     await handler(webhook, req, res);
   };

@@ -19,6 +19,7 @@ export {
 } from './verify.js';
 export {
   type AdapterOptions,
+  BodyTooLargeError,
   expressWebhook,
   fastifyWebhook,
   type NodeRequestLike,

@@ -201,6 +201,18 @@ function lengthDiffers(prepared: Prepared): boolean {
   return Number(prepared.contentLength.trim()) !== prepared.byteLength;
 }
 
+/** The two Web Crypto calls used, typed here so the entry needs no DOM library types. */
+interface SubtleLike {
+  importKey(
+    format: 'raw',
+    key: Uint8Array,
+    algorithm: { name: 'HMAC'; hash: 'SHA-256' },
+    extractable: false,
+    usages: ['sign'],
+  ): Promise<unknown>;
+  sign(algorithm: 'HMAC', key: unknown, data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>;
+}
+
 type NodeCrypto = {
   createHmac(
     algorithm: string,
@@ -245,7 +257,7 @@ export async function verifyAsync<T = unknown>(
   options: VerifyOptions = {},
 ): Promise<VerifiedWebhook<T>> {
   const prepared = prepare(body, headers, secret, options);
-  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
+  const subtle = (globalThis as { crypto?: { subtle?: SubtleLike } }).crypto?.subtle;
   if (!subtle) {
     throw new WebhookVerificationError('unsupported_runtime', 'verifyAsync() needs globalThis.crypto.subtle');
   }
