@@ -103,6 +103,8 @@ describe('outbound journeys in headless Chromium', () => {
     await page.getByRole('status').getByRole('link').click();
     // Three attempts in all (HOOKBRIDGE_RETRY_SCHEDULE=1,1), then the message is dead-lettered.
     await page.locator('h1 [data-status="failed_permanent"]').waitFor({ timeout: 30_000 });
+    // The message and its attempts are polled separately: wait for the third attempt to be listed.
+    await page.getByTestId('attempt').nth(2).waitFor();
     assert.equal(await page.getByTestId('attempt').count(), 3);
     assert.equal(await page.getByTestId('attempt-count').textContent(), '3');
     await page
@@ -117,6 +119,7 @@ describe('outbound journeys in headless Chromium', () => {
     await page.getByRole('button', { name: 'Replay (0/10)' }).click();
     await page.locator('h1 [data-status="succeeded"]').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Replay (1/10)' }).waitFor();
+    await page.getByTestId('attempt').nth(3).waitFor();
     assert.equal(await page.getByTestId('attempt').count(), 4);
     await browser.screenshot('message-replayed');
   });

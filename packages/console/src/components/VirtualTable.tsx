@@ -53,9 +53,12 @@ export function VirtualTable<T>({
     event.preventDefault();
     const next = Math.max(0, Math.min(rows.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)));
     virtualizer.scrollToIndex(next);
-    requestAnimationFrame(() => {
-      scrollRef.current?.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus();
-    });
+    const find = () => scrollRef.current?.querySelector<HTMLElement>(`tr[data-index="${next}"]`);
+    // Focus at once when the row is rendered (overscan keeps neighbours in the DOM), so fast key repeats
+    // each move one row; otherwise after the virtualiser has rendered it.
+    const target = find();
+    if (target) target.focus({ preventScroll: true });
+    else requestAnimationFrame(() => find()?.focus({ preventScroll: true }));
   }
 
   return (
