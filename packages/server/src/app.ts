@@ -29,6 +29,10 @@ import { actorRoutes } from './modules/actors/routes.js';
 import { inboundDeletionRoutes, outboundDeletionRoutes } from './modules/deletion/routes.js';
 import { pullRoutes } from './modules/pull/routes.js';
 import { deliveryRoutes } from './modules/shared/delivery-routes.js';
+import fastifyCookie from '@fastify/cookie';
+import { installConsole } from './http/console.js';
+import { consoleSessionRoutes } from './modules/console-sessions/routes.js';
+import { payloadRoutes } from './modules/shared/payload-routes.js';
 
 /**
  * `req_` + a random per-process prefix + a counter: unique across processes and restarts, and no CSPRNG
@@ -106,6 +110,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   installUpgradeGuard(app);
   installHttpMetrics(app, services);
+  // Cookies are parsed only by the auth hook, and only for a request without a Bearer key.
+  await app.register(fastifyCookie, { hook: false });
   installAuth(app, services);
   registerOpenApiRoute(app);
   await app.register(healthRoutes(services));
@@ -126,5 +132,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(pullRoutes(services));
   await app.register(actorRoutes(services));
   await app.register(deliveryRoutes(services));
+  await app.register(payloadRoutes(services));
+  if (services.config.console) {
+    await app.register(consoleSessionRoutes(services));
+    await installConsole(app, services);
+  }
   return app;
 }

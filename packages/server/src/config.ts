@@ -43,6 +43,7 @@ export interface Config {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  console: boolean;
 }
 
 export class ConfigError extends Error {
@@ -241,6 +242,7 @@ const SETTINGS: Setting<any>[] = [
     parse: int(100, 600000),
     default: 72000,
   },
+  { env: 'HOOKBRIDGE_CONSOLE', key: 'console', parse: bool, default: true },
 ];
 
 export const SETTING_NAMES: readonly string[] = SETTINGS.map((s) => s.env);

@@ -22,6 +22,7 @@ import { IngestService } from './modules/inbound/ingest-service.js';
 import { DeletionService } from './modules/deletion/service.js';
 import { PullEndpointService } from './modules/pull/endpoint-service.js';
 import { PullEventService } from './modules/pull/event-service.js';
+import { ConsoleSessionService } from './modules/console-sessions/service.js';
 
 /** Everything a route or worker needs, built once at boot and passed down; no globals. */
 export interface Services {
@@ -55,19 +56,22 @@ export interface Services {
   /** Pull endpoints (inbound endpoints of mode pull) and their events. */
   pull: PullEndpointService;
   pullEvents: PullEventService;
+  /** The web console's cookie sessions. */
+  consoleSessions: ConsoleSessionService;
 }
 
 export function buildServices(config: Config, db: Db, log: Logger, masterKey: Buffer): Services {
   const secretBox = new SecretBox(masterKey);
   const wake = new WakeNotifier(db, log);
   const apiKeys = new ApiKeyService(db, config);
+  const projects = new ProjectService(db, () => apiKeys.forgetAll());
   return {
     wake,
     secretBox,
     config,
     db,
     log,
-    projects: new ProjectService(db, () => apiKeys.forgetAll()),
+    projects,
     apiKeys,
     endpoints: new EndpointService(db, secretBox, config),
     send: new SendService(db, wake),
@@ -88,5 +92,6 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
     deletion: new DeletionService(db),
     pull: new PullEndpointService(db, secretBox, config),
     pullEvents: new PullEventService(db),
+    consoleSessions: new ConsoleSessionService(db, apiKeys, projects, config.adminToken),
   };
 }

@@ -25,7 +25,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            status: string;
+                            data: {
+                                status: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
                         };
                     };
                 };
@@ -108,12 +113,102 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            status: string;
+                            data: {
+                                status: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
                         };
                     };
                 };
                 /** @description Default Response */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/actors/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Resolve user and API key ids to display names; users resolve to nothing on a self-hosted server */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description comma-separated API key ids (key_…) */
+                    api_key_id?: string;
+                    /** @description comma-separated user ids */
+                    user_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                api_keys: {
+                                    [key: string]: {
+                                        label: string;
+                                        prefix: string;
+                                    };
+                                };
+                                users: {
+                                    [key: string]: {
+                                        email: string;
+                                    };
+                                };
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -600,11 +695,14 @@ export interface paths {
                                 /** Format: date-time */
                                 current_period_end: string;
                                 limits: {
-                                    max_endpoints: number | null;
-                                    max_projects: number | null;
-                                    messages_per_month: number | null;
+                                    /** @description 0 = unlimited */
+                                    max_endpoints: number;
+                                    /** @description 0 = unlimited */
+                                    max_projects: number;
+                                    /** @description 0 = unlimited (HOOKBRIDGE_MONTHLY_MESSAGE_QUOTA) */
+                                    messages_per_month: number;
                                     plan: string;
-                                    retention_days: number | null;
+                                    retention_days: number;
                                 };
                                 plan: string;
                                 status: string;
@@ -737,6 +835,223 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/console/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the caller is; with the session cookie, also its CSRF token */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description Send as X-CSRF-Token on every state-changing request made with the session cookie */
+                                csrf_token: string | null;
+                                key_id: string | null;
+                                kind: "key" | "admin";
+                                mode: "live" | "test";
+                                project_id: string | null;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Sign in: exchange an API key, or the admin token, for a session cookie */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        admin_token?: string;
+                        api_key?: string;
+                        project_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description Send as X-CSRF-Token on every state-changing request made with the session cookie */
+                                csrf_token: string | null;
+                                key_id: string | null;
+                                kind: "key" | "admin";
+                                mode: "live" | "test";
+                                project_id: string | null;
+                            } & {
+                                /** Format: date-time */
+                                expires_at: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        /** Sign out: the session ends on the server and the cookie is cleared */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                signed_out: boolean;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2400,12 +2715,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the project's inbound endpoints, oldest first (ingest_url only for cli mode) */
+        /** List the project's inbound endpoints, oldest first: all of them unless `limit` asks for pages (ingest_url only for cli mode) */
         get: {
             parameters: {
                 query?: {
                     /** @description meta.next_cursor of the previous page */
                     cursor?: string;
+                    /** @description Page size; without it the list holds every endpoint (the hb CLI never pages) */
                     limit?: number;
                 };
                 header?: never;
@@ -2425,6 +2741,9 @@ export interface paths {
                                 active: boolean;
                                 /** Format: date-time */
                                 created_at: string;
+                                ephemeral: boolean;
+                                /** @description When an ephemeral endpoint and its messages go away; null for the others */
+                                expires_at: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 /** @description The secret URL providers POST to */
@@ -2487,6 +2806,8 @@ export interface paths {
                     "application/json": {
                         allowed_cidrs?: string[];
                         description?: string | null;
+                        /** @description default false */
+                        ephemeral?: boolean;
                         hmac_header_name?: string | null;
                         hmac_secret?: string | null;
                         idempotency_header_names?: string[];
@@ -2502,6 +2823,8 @@ export interface paths {
                         token_header_name?: string | null;
                         token_query_param?: string | null;
                         token_value?: string | null;
+                        /** @description ephemeral only; default 60 */
+                        ttl_minutes?: number;
                         url?: string | null;
                         verify_hmac?: boolean;
                         verify_ip_allowlist?: boolean;
@@ -2521,6 +2844,9 @@ export interface paths {
                                 active: boolean;
                                 /** Format: date-time */
                                 created_at: string;
+                                ephemeral: boolean;
+                                /** @description When an ephemeral endpoint and its messages go away; null for the others */
+                                expires_at: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 /** @description The secret URL providers POST to */
@@ -2611,6 +2937,8 @@ export interface paths {
                                 created_at: string;
                                 description: string | null;
                                 ephemeral: boolean;
+                                /** @description When an ephemeral endpoint and its messages go away; null for the others */
+                                expires_at: string | null;
                                 hmac_header_name: string | null;
                                 /** Format: uuid */
                                 id: string;
@@ -2803,6 +3131,8 @@ export interface paths {
                                 created_at: string;
                                 description: string | null;
                                 ephemeral: boolean;
+                                /** @description When an ephemeral endpoint and its messages go away; null for the others */
+                                expires_at: string | null;
                                 hmac_header_name: string | null;
                                 /** Format: uuid */
                                 id: string;
@@ -2889,7 +3219,7 @@ export interface paths {
                 query?: {
                     /** @description 1: the client acknowledges through POST …/listen/ack, so listing hands nothing over; without `after` only what no listener was handed is listed; every body is base64 */
                     ack?: string;
-                    /** @description meta.next_cursor of the previous call */
+                    /** @description meta.next_cursor of the previous call; without it, the messages no listener was handed yet */
                     after?: string;
                 };
                 header?: never;
@@ -3621,6 +3951,10 @@ export interface paths {
                             data: {
                                 attempt_count: number;
                                 content_type?: string;
+                                /** @description Set once the message was deleted */
+                                deleted_at?: string;
+                                /** @description The API key that deleted it */
+                                deleted_by_api_key_id?: string;
                                 delivered_at?: string;
                                 failed_at?: string;
                                 /** Format: uuid */
@@ -3691,7 +4025,75 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a message: its payload and attempt bodies are erased at once, a delivery in progress is cancelled; a second call reports already_deleted */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                already_deleted: boolean;
+                                /** Format: date-time */
+                                deleted_at: string;
+                                message_id: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3892,6 +4294,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbound-messages/{id}/payload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stored payload and headers of a message (while retention keeps them) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The payload: UTF-8 text, or base64 when body_encoding says so */
+                                body: string;
+                                body_encoding: "utf8" | "base64";
+                                content_type: string;
+                                headers: {
+                                    [key: string]: string;
+                                };
+                                /** Format: uuid */
+                                message_id: string;
+                                size_bytes: number;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/inbound-messages/{id}/replay": {
         parameters: {
             query?: never;
@@ -3970,6 +4471,170 @@ export interface paths {
                 };
                 /** @description Default Response */
                 410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbound-messages/delete-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete up to `limit` (at most 1000) matching messages, oldest first; has_more tells that more matched: call again */
+        post: {
+            parameters: {
+                query?: {
+                    inbound_endpoint_id?: string;
+                    limit?: number;
+                    /** @description RFC 3339, inclusive */
+                    received_after?: string;
+                    /** @description RFC 3339, exclusive */
+                    received_before?: string;
+                    status?: "queued" | "delivering" | "succeeded" | "pending_retry" | "failed_permanent";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                deleted: number;
+                                deleted_message_ids: string[];
+                                has_more: boolean;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbound-messages/delete-batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete up to 100 messages by id, with an outcome for each */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                already_deleted_count: number;
+                                deleted_count: number;
+                                not_found_count: number;
+                                results: {
+                                    /** Format: date-time */
+                                    deleted_at?: string;
+                                    message_id: string;
+                                    outcome: "deleted" | "already_deleted" | "not_found";
+                                }[];
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4450,7 +5115,7 @@ export interface paths {
         };
         /**
          * Stream a cli-mode endpoint's messages over a WebSocket (the hb CLI listener)
-         * @description A GET with `Upgrade: websocket`. After 101 Switching Protocols the server sends the messages not yet handed over, oldest first, then live ones, as `{"type":"webhook",…}` text frames, and `{"type":"ping"}` periodically; the client answers each webhook with `{"type":"delivery_result","message_id","status","latency_ms"}`. A refusal (key, endpoint) is a plain HTTP error before the upgrade. Optional, for clients that acknowledge (hb): `ack=1` sends `{"type":"hello","ping_ms","backlog"}` first and every body base64; `{"type":"ack","message_id"}` hands a message over without a result; `after=<message id>` (resume point) also sends every message after it that another listener took.
+         * @description A GET with `Upgrade: websocket`. After 101 Switching Protocols the server sends the messages not yet handed over, oldest first, then live ones, as `{"type":"webhook",…}` text frames, and `{"type":"ping"}` periodically; the client answers each webhook with `{"type":"delivery_result","message_id","status_code","latency_ms"}`. A refusal (key, endpoint) is a plain HTTP error before the upgrade. A replayed message is sent again, also to a listener that already had it. On shutdown the server closes listeners with 1001 (going away). Optional, for clients that acknowledge (hb): `ack=1` sends `{"type":"hello","ping_ms","backlog"}` first and every body base64; `{"type":"ack","message_id"}` hands a message over without a result; `after=<message id>` (resume point) also sends every message after it that another listener took.
          */
         get: {
             parameters: {
@@ -4644,6 +5309,10 @@ export interface paths {
                                 attempt_count: number;
                                 content_type: string;
                                 created_at: string;
+                                /** @description Set once the message was deleted */
+                                deleted_at?: string;
+                                /** @description The API key that deleted it */
+                                deleted_by_api_key_id?: string;
                                 delivered_at?: string;
                                 endpoint_id: string;
                                 failed_at?: string;
@@ -4710,7 +5379,75 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a message: its payload and attempt bodies are erased at once, a delivery in progress is cancelled; a second call reports already_deleted */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                already_deleted: boolean;
+                                /** Format: date-time */
+                                deleted_at: string;
+                                message_id: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -4995,6 +5732,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/{id}/payload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stored payload and headers of a message (while retention keeps them) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The payload: UTF-8 text, or base64 when body_encoding says so */
+                                body: string;
+                                body_encoding: "utf8" | "base64";
+                                content_type: string;
+                                headers: {
+                                    [key: string]: string;
+                                };
+                                /** Format: uuid */
+                                message_id: string;
+                                size_bytes: number;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/{id}/replay": {
         parameters: {
             query?: never;
@@ -5157,6 +5993,170 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/delete-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete up to `limit` (at most 1000) matching messages, oldest first; has_more tells that more matched: call again */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description RFC 3339, inclusive */
+                    created_after?: string;
+                    /** @description RFC 3339, exclusive */
+                    created_before?: string;
+                    endpoint_id?: string;
+                    limit?: number;
+                    status?: "queued" | "delivering" | "succeeded" | "pending_retry" | "failed_permanent";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                deleted: number;
+                                deleted_message_ids: string[];
+                                has_more: boolean;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages/delete-batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete up to 100 messages by id, with an outcome for each */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                already_deleted_count: number;
+                                deleted_count: number;
+                                not_found_count: number;
+                                results: {
+                                    /** Format: date-time */
+                                    deleted_at?: string;
+                                    message_id: string;
+                                    outcome: "deleted" | "already_deleted" | "not_found";
+                                }[];
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5768,6 +6768,7 @@ export interface paths {
                 };
             };
         };
+        /** Change a project (PUT, or PATCH: the same partial update) */
         put: {
             parameters: {
                 query?: never;
@@ -5935,6 +6936,1646 @@ export interface paths {
         };
         options?: never;
         head?: never;
+        /** Change a project (PUT, or PATCH: the same partial update) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        rate_limit_default?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description API requests per minute */
+                                rate_limit_default: number;
+                                status: "active" | "suspended" | "deleted";
+                                tenant_id: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/pull-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the project's pull endpoints, oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                active: boolean;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                ingest_url: string | null;
+                                /** @enum {string} */
+                                mode: "pull";
+                                name: string | null;
+                                paused: boolean;
+                            }[];
+                            meta: {
+                                has_more: boolean;
+                                next_cursor: string | null;
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a pull endpoint; its secret token (in ingest_url) is returned once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        allowed_cidrs?: string[];
+                        description?: string | null;
+                        /** @description default false */
+                        ephemeral?: boolean;
+                        event_type_path?: string | null;
+                        event_type_source?: ("body" | "header") | null;
+                        hmac_header_name?: string | null;
+                        hmac_secret?: string | null;
+                        idempotency_header_names?: string[];
+                        /** @description default 202 */
+                        ingest_response_code?: number;
+                        name?: string | null;
+                        /** @description How long events stay retrievable (default HOOKBRIDGE_RETENTION_DAYS) */
+                        retention_days?: number;
+                        timestamp_header_name?: string | null;
+                        /** @description default 300 */
+                        timestamp_ttl_seconds?: number | null;
+                        token_header_name?: string | null;
+                        token_query_param?: string | null;
+                        token_value?: string | null;
+                        /** @description ephemeral only; default 60 */
+                        ttl_minutes?: number;
+                        verify_hmac?: boolean;
+                        verify_ip_allowlist?: boolean;
+                        verify_static_token?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                active: boolean;
+                                allowed_cidrs: string[];
+                                /** Format: date-time */
+                                created_at: string;
+                                description: string | null;
+                                event_type_path: string | null;
+                                event_type_source: ("body" | "header") | null;
+                                hmac_header_name: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                idempotency_header_names: string[];
+                                ingest_response_code: number;
+                                ingest_url: string | null;
+                                /** @enum {string} */
+                                mode: "pull";
+                                name: string | null;
+                                paused: boolean;
+                                retention_days: number;
+                                /** @description 32 hex; shown only in this response (it is part of ingest_url) */
+                                secret_token: string;
+                                timestamp_header_name: string | null;
+                                timestamp_ttl_seconds: number | null;
+                                token_header_name: string | null;
+                                token_query_param: string | null;
+                                /** Format: date-time */
+                                updated_at: string;
+                                verify_hmac: boolean;
+                                verify_ip_allowlist: boolean;
+                                verify_static_token: boolean;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pull-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a pull endpoint with its event counts (never its token value or HMAC secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                active: boolean;
+                                allowed_cidrs: string[];
+                                /** @description The endpoint's retrievable events by status (deleted and expired ones excluded) */
+                                counts: {
+                                    delivered: number;
+                                    fetched: number;
+                                    stored: number;
+                                    total: number;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                description: string | null;
+                                event_type_path: string | null;
+                                event_type_source: ("body" | "header") | null;
+                                hmac_header_name: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                idempotency_header_names: string[];
+                                ingest_response_code: number;
+                                ingest_url: string | null;
+                                /** @enum {string} */
+                                mode: "pull";
+                                name: string | null;
+                                paused: boolean;
+                                retention_days: number;
+                                timestamp_header_name: string | null;
+                                timestamp_ttl_seconds: number | null;
+                                token_header_name: string | null;
+                                token_query_param: string | null;
+                                /** Format: date-time */
+                                updated_at: string;
+                                verify_hmac: boolean;
+                                verify_ip_allowlist: boolean;
+                                verify_static_token: boolean;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a pull endpoint: ingests answer 410 and its events are no longer reachable */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                deleted: boolean;
+                                id: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a pull endpoint; only the fields sent change. Answers the whole endpoint */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        allowed_cidrs?: string[];
+                        description?: string | null;
+                        /** @description default false */
+                        ephemeral?: boolean;
+                        event_type_path?: string | null;
+                        event_type_source?: ("body" | "header") | null;
+                        hmac_header_name?: string | null;
+                        hmac_secret?: string | null;
+                        idempotency_header_names?: string[];
+                        /** @description default 202 */
+                        ingest_response_code?: number;
+                        name?: string | null;
+                        /** @description How long events stay retrievable (default HOOKBRIDGE_RETENTION_DAYS) */
+                        retention_days?: number;
+                        timestamp_header_name?: string | null;
+                        /** @description default 300 */
+                        timestamp_ttl_seconds?: number | null;
+                        token_header_name?: string | null;
+                        token_query_param?: string | null;
+                        token_value?: string | null;
+                        /** @description ephemeral only; default 60 */
+                        ttl_minutes?: number;
+                        verify_hmac?: boolean;
+                        verify_ip_allowlist?: boolean;
+                        verify_static_token?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                active: boolean;
+                                allowed_cidrs: string[];
+                                /** @description The endpoint's retrievable events by status (deleted and expired ones excluded) */
+                                counts: {
+                                    delivered: number;
+                                    fetched: number;
+                                    stored: number;
+                                    total: number;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                description: string | null;
+                                event_type_path: string | null;
+                                event_type_source: ("body" | "header") | null;
+                                hmac_header_name: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                idempotency_header_names: string[];
+                                ingest_response_code: number;
+                                ingest_url: string | null;
+                                /** @enum {string} */
+                                mode: "pull";
+                                name: string | null;
+                                paused: boolean;
+                                retention_days: number;
+                                timestamp_header_name: string | null;
+                                timestamp_ttl_seconds: number | null;
+                                token_header_name: string | null;
+                                token_query_param: string | null;
+                                /** Format: date-time */
+                                updated_at: string;
+                                verify_hmac: boolean;
+                                verify_ip_allowlist: boolean;
+                                verify_static_token: boolean;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/pull-endpoints/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List events in one status (default stored), oldest first, metadata only. Poll without a cursor; the cursor pages through one listing */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description RFC 3339, exclusive (received_at) */
+                    before?: string;
+                    cursor?: string;
+                    event_type?: string;
+                    limit?: number;
+                    /** @description RFC 3339, inclusive (received_at) */
+                    since?: string;
+                    status?: "stored" | "fetched" | "delivered";
+                };
+                header?: never;
+                path: {
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                delivered_at: string | null;
+                                event_type: string | null;
+                                /** @description How many times its payload was fetched (previews excluded) */
+                                fetch_count: number;
+                                fetched_at: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                received_at: string;
+                                size_bytes: number;
+                                status: "stored" | "fetched" | "delivered";
+                                /** @description Durations in ms; those of steps not reached yet are omitted */
+                                timing: {
+                                    /** @description From the request reaching the server to storing it */
+                                    ingest_processing_ms: number;
+                                    /** @description From the first fetch to the acknowledgement */
+                                    time_to_ack_ms?: number;
+                                    /** @description From receipt to the first fetch */
+                                    time_to_fetch_ms?: number;
+                                    /** @description From receipt to the acknowledgement */
+                                    total_ms?: number;
+                                };
+                            }[];
+                            meta: {
+                                has_more: boolean;
+                                /** @description empty when there are no more */
+                                next_cursor: string;
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pull-endpoints/{id}/events/{event_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An event with its payload and headers; marks it fetched unless preview=true. Two consumers may fetch the same event: both get it (at-least-once); acknowledge to finish it */
+        get: {
+            parameters: {
+                query?: {
+                    preview?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description pull event id (UUID) */
+                    event_id: string;
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                content_type: string | null;
+                                delivered_at: string | null;
+                                event_type: string | null;
+                                /** @description How many times its payload was fetched (previews excluded) */
+                                fetch_count: number;
+                                fetched_at: string | null;
+                                headers: {
+                                    [key: string]: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The body: parsed JSON when it is JSON, else the text, else base64 (see payload_encoding) */
+                                payload: unknown;
+                                payload_encoding: "json" | "text" | "base64";
+                                /** Format: date-time */
+                                received_at: string;
+                                size_bytes: number;
+                                status: "stored" | "fetched" | "delivered";
+                                /** @description Durations in ms; those of steps not reached yet are omitted */
+                                timing: {
+                                    /** @description From the request reaching the server to storing it */
+                                    ingest_processing_ms: number;
+                                    /** @description From the first fetch to the acknowledgement */
+                                    time_to_ack_ms?: number;
+                                    /** @description From receipt to the first fetch */
+                                    time_to_fetch_ms?: number;
+                                    /** @description From receipt to the acknowledgement */
+                                    total_ms?: number;
+                                };
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an event and its payload; a second call reports already_deleted */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description pull event id (UUID) */
+                    event_id: string;
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                already_deleted: boolean;
+                                /** Format: date-time */
+                                deleted_at: string;
+                                event_id: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pull-endpoints/{id}/events/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge events: they become delivered (and stay retrievable until retention). `acknowledged` counts the events this call changed; acknowledging again counts 0 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        event_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                acknowledged: number;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pull-endpoints/{id}/events/delete-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete up to `limit` (at most 1000) matching events, oldest first; has_more tells that more matched */
+        post: {
+            parameters: {
+                query?: {
+                    event_type?: string;
+                    limit?: number;
+                    /** @description RFC 3339, inclusive */
+                    received_after?: string;
+                    /** @description RFC 3339, exclusive */
+                    received_before?: string;
+                    status?: "stored" | "fetched" | "delivered";
+                };
+                header?: never;
+                path: {
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                deleted: number;
+                                deleted_event_ids: string[];
+                                has_more: boolean;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pull-endpoints/{id}/events/delete-batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete up to 100 events by id (`message_ids`, or `event_ids`), with an outcome for each */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        event_ids?: string[];
+                        message_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                already_deleted_count: number;
+                                deleted_count: number;
+                                not_found_count: number;
+                                results: {
+                                    /** Format: date-time */
+                                    deleted_at?: string;
+                                    event_id: string;
+                                    outcome: "deleted" | "already_deleted" | "not_found";
+                                }[];
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pull-endpoints/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause: ingests answer 503 and nothing is stored until resumed; stored events stay retrievable */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                paused: boolean;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pull-endpoints/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume accepting ingests */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description pull endpoint id (UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                paused: boolean;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pull-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's pull events, newest first; filters pull_endpoint_id, status, event_type, time */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description RFC 3339, exclusive */
+                    end_time?: string;
+                    event_type?: string;
+                    limit?: number;
+                    pull_endpoint_id?: string;
+                    /** @description RFC 3339, inclusive (received_at) */
+                    start_time?: string;
+                    status?: "stored" | "fetched" | "delivered";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                delivered_at: string | null;
+                                endpoint_name: string | null;
+                                /** Format: uuid */
+                                event_id: string;
+                                event_type: string | null;
+                                fetched_at: string | null;
+                                /** Format: uuid */
+                                pull_endpoint_id: string;
+                                /** Format: date-time */
+                                received_at: string;
+                                size_bytes: number;
+                                status: "stored" | "fetched" | "delivered";
+                                /** @description Durations in ms; those of steps not reached yet are omitted */
+                                timing: {
+                                    /** @description From the request reaching the server to storing it */
+                                    ingest_processing_ms: number;
+                                    /** @description From the first fetch to the acknowledgement */
+                                    time_to_ack_ms?: number;
+                                    /** @description From receipt to the first fetch */
+                                    time_to_fetch_ms?: number;
+                                    /** @description From receipt to the acknowledgement */
+                                    total_ms?: number;
+                                };
+                            }[];
+                            meta: {
+                                has_more: boolean;
+                                next_cursor: string | null;
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pull-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Metrics of the events received in the window: succeeded = acknowledged, retries = repeated fetches, avg_latency_ms = time to store on ingest */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a pull endpoint id (UUID) */
+                    pull_endpoint_id?: string;
+                    /** @description 1h | 24h | 7d | 30d; default 24h */
+                    window?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                avg_latency_ms: number;
+                                failed: number;
+                                retries: number;
+                                succeeded: number;
+                                /** @description always written with a fraction */
+                                success_rate: number;
+                                total_messages: number;
+                                window: "1h" | "24h" | "7d" | "30d";
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/pull-metrics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events per UTC-aligned bucket by current status (1h: 5 min, 24h: 1 h, 7d: 6 h, 30d: 1 day) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a pull endpoint id (UUID) */
+                    pull_endpoint_id?: string;
+                    /** @description 1h | 24h | 7d | 30d; default 24h */
+                    window?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                buckets: {
+                                    fetched: number;
+                                    stored: number;
+                                    /** @description acknowledged */
+                                    succeeded: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description bucket start, UTC
+                                     */
+                                    timestamp: string;
+                                    total: number;
+                                }[];
+                                window: string;
+                            };
+                            meta: {
+                                request_id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -6098,8 +8739,8 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 message_id: string;
-                                /** @enum {string} */
-                                status: "queued";
+                                /** @description "queued" for a new message; a repeated idempotency key answers the original message's status */
+                                status: "queued" | "delivering" | "succeeded" | "pending_retry" | "failed_permanent";
                             };
                             meta: {
                                 request_id: string;

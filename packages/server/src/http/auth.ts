@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { safeEqual } from '../lib/crypto.js';
 import type { KeyMode } from '../modules/api-keys/service.js';
 import type { Services } from '../services.js';
+import { type ConsoleSessionService, SESSION_COOKIE } from '../modules/console-sessions/service.js';
 import { AppError } from './errors.js';
 
 /**
@@ -21,12 +22,16 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** The console session cookie's token, when that is how the request authenticated. */
+    sessionToken: string | null;
   }
 }
 
 export function installAuth(app: FastifyInstance, services: Services): void {
   const { apiKeys, projects, authFailures, config } = services;
+  const consoleSessions = config.console ? services.consoleSessions : null;
   app.decorateRequest('principal', null);
+  app.decorateRequest('sessionToken', null);
 
   app.addHook('preHandler', async (request) => {
     const policy = request.routeOptions.config.auth ?? 'key';
@@ -38,6 +43,15 @@ export function installAuth(app: FastifyInstance, services: Services): void {
       throw new AppError('RATE_LIMITED', undefined, undefined, { 'retry-after': String(retryAfter) });
     }
     const token = bearerToken(request);
+    if (!token && consoleSessions && request.headers.cookie) {
+      try {
+        await authenticateSession(app, request, consoleSessions, policy);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'UNAUTHORIZED') authFailures.recordFailure(client);
+        throw error;
+      }
+      return;
+    }
     if (token && config.adminToken && safeEqual(token, config.adminToken)) {
       const projectId = headerValue(request, 'x-project-id');
       if (projectId) await projects.get(projectId);
@@ -54,6 +68,34 @@ export function installAuth(app: FastifyInstance, services: Services): void {
     }
     request.principal = { kind: 'key', ...key };
   });
+}
+
+/** Methods a browser lets another site trigger with our cookie; every other method needs the CSRF token. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function authenticateSession(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  sessions: ConsoleSessionService,
+  policy: AuthPolicy,
+): Promise<void> {
+  const token = app.parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE];
+  const principal = token ? await sessions.authenticate(token, headerValue(request, 'x-project-id')) : null;
+  if (!token || !principal) {
+    // No session cookie among the cookies, or a dead one: the same answer as a missing key.
+    throw new AppError('UNAUTHORIZED');
+  }
+  if (
+    !SAFE_METHODS.has(request.method) &&
+    !sessions.csrfMatches(token, headerValue(request, 'x-csrf-token'))
+  ) {
+    throw new AppError('CSRF_FAILED');
+  }
+  if (policy === 'key' && !principal.projectId) {
+    throw new AppError('INVALID_REQUEST', 'X-Project-Id header is required when using the admin token');
+  }
+  request.principal = principal;
+  request.sessionToken = token;
 }
 
 /** The project the request acts for; every project-scoped query takes this id. */

@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   KEY_LIMIT_EXCEEDED: { status: 403, message: 'Maximum of 20 API keys per project' },
   ENDPOINT_INACTIVE: { status: 403, message: 'This inbound endpoint is disabled' },
   IP_NOT_ALLOWED: { status: 403, message: 'Source address is not allowed' },
+  CSRF_FAILED: {
+    status: 403,
+    message: 'A request made with the console session cookie needs its X-CSRF-Token header',
+  },
   NOT_FOUND: { status: 404, message: 'Resource not found' },
   ENDPOINT_NOT_FOUND: { status: 404, message: 'Endpoint not found' },
   MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },

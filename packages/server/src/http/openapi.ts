@@ -14,9 +14,15 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       components: {
         securitySchemes: {
           ApiKeyAuth: { type: 'http', scheme: 'bearer', description: 'hb_live_… or hb_test_… API key' },
+          ConsoleSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'hb_session',
+            description: 'The web console session from POST /v1/console/session; send X-CSRF-Token on writes',
+          },
         },
       },
-      security: [{ ApiKeyAuth: [] }],
+      security: [{ ApiKeyAuth: [] }, { ConsoleSession: [] }],
     },
   });
 }

@@ -41,7 +41,7 @@ export function newUuid(): string {
 }
 
 /** `prefix_` + 32 lowercase hex: a dash-less UUIDv7, so ids still sort by creation time. */
-export function newHexId(prefix: 'ep' | 'sk' | 'key'): string {
+export function newHexId(prefix: 'ep' | 'sk' | 'key' | 'ses'): string {
   return `${prefix}_${newUuid().replaceAll('-', '')}`;
 }
 
