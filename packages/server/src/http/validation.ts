@@ -11,15 +11,17 @@ export function installValidation(app: FastifyInstance): void {
   const coercing = addFormats.default(new Ajv({ ...base, coerceTypes: 'array' }));
   const exact = addFormats.default(new Ajv({ ...base, coerceTypes: false }));
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === 'body' ? exact.compile(schema) : finiteNumbers(coercing.compile(schema)),
+    httpPart === 'body' ? exact.compile(schema) : safeScalars(coercing.compile(schema)),
   );
 }
 
 /**
  * Ajv coerces "1e309" and "Infinity" to a number that passes `integer` and `minimum`; no handler can use
  * it. After coercion, every number in the query or the params must be finite and a safe integer's size.
+ * PostgreSQL text cannot hold a NUL character, so no query or path string may contain one either (a
+ * JSON body is checked the same way by json-body.ts).
  */
-function finiteNumbers(validate: ValidateFunction): ValidateFunction {
+function safeScalars(validate: ValidateFunction): ValidateFunction {
   const wrapped = ((data: unknown) => {
     wrapped.errors = null;
     if (!validate(data)) {
@@ -31,6 +33,10 @@ function finiteNumbers(validate: ValidateFunction): ValidateFunction {
       for (const item of Array.isArray(value) ? value : [value]) {
         if (typeof item === 'number' && !(Math.abs(item) <= Number.MAX_SAFE_INTEGER)) {
           wrapped.errors = [outOfRange(key)];
+          return false;
+        }
+        if (typeof item === 'string' && item.includes('\u0000')) {
+          wrapped.errors = [holdsNul(key)];
           return false;
         }
       }
@@ -48,5 +54,15 @@ function outOfRange(key: string): ErrorObject {
     keyword: 'finite',
     params: {},
     message: `must be a finite number no larger than ${Number.MAX_SAFE_INTEGER}`,
+  };
+}
+
+function holdsNul(key: string): ErrorObject {
+  return {
+    instancePath: `/${key}`,
+    schemaPath: '#/nul',
+    keyword: 'nul',
+    params: {},
+    message: 'must not contain NUL characters (\\u0000)',
   };
 }

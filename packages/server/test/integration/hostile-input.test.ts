@@ -111,6 +111,21 @@ for (const kind of storeKinds()) {
       assert.deepEqual(fine.body.data, []);
     });
 
+    it('refuses a NUL character in a query string or a path parameter with 400 naming it', async () => {
+      const cases = [
+        ['/v1/actors/lookup?api_key_id=a%00b', /^api_key_id must not contain NUL/],
+        ['/v1/actors/lookup?user_id=u%00', /^user_id must not contain NUL/],
+        ['/v1/logs?endpoint_id=ep_%00', /^endpoint_id must not contain NUL/],
+        ['/v1/endpoints/ep_%00', /^id must not contain NUL/],
+      ] as const;
+      for (const [path, message] of cases) {
+        const response = await api('GET', path);
+        assert.equal(response.status, 400, `${path}: ${response.text}`);
+        assert.equal(response.body.error.code, 'INVALID_REQUEST');
+        assert.match(response.body.error.message, message, path);
+      }
+    });
+
     it('refuses hop-by-hop and transport headers at send with INVALID_HEADERS', async () => {
       const endpoint = await createEndpoint(api, `${receiver.url}/hop`);
       for (const name of [
