@@ -44,6 +44,11 @@ export class DeliveryWorker implements DirectDispatcher {
   /** Slots promised to messages the send path is writing leased to this worker (direct dispatch). */
   private reserved = 0;
   /**
+   * Slots the loop is claiming from the queue right now: a send reserving slots while a claim query is
+   * under way must not be given the same ones (the worker would then run more than `concurrency`).
+   */
+  private claiming = 0;
+  /**
    * Every slot was taken. The loop then claims again only once `refill` slots are free, not for each
    * finished attempt: woken per freed slot it claimed one message at a time, a statement each (on the
    * embedded store, whose queries run on the event loop, 2,800 claims for 3,000 messages).
@@ -123,7 +128,10 @@ export class DeliveryWorker implements DirectDispatcher {
   reserve(ids: string[]): number {
     // A saturated worker serves the queue first: new sends wait there in order with the rest.
     if (!this.running || this.saturated) return 0;
-    const count = Math.min(ids.length, this.options.concurrency - this.inFlight - this.reserved);
+    const count = Math.min(
+      ids.length,
+      this.options.concurrency - this.inFlight - this.reserved - this.claiming,
+    );
     if (count <= 0) return 0;
     this.reserved += count;
     // Tracked from before the write: releaseOrphans must never hand back a message being written leased.
@@ -175,13 +183,21 @@ export class DeliveryWorker implements DirectDispatcher {
           await this.sleep(this.options.maxIdleMs ?? 30_000);
           continue;
         }
-        const room = free - (await this.servePaced(free));
-        if (room <= 0) continue;
-        const limit = Math.min(this.options.batchSize, room);
-        const claimed = await queue.claimDue(this.db, this.source, limit, this.options.leaseMs, this.id, {
-          except: [...this.paced.keys()],
-        });
-        if (claimed.length > 0) await this.dispatch(claimed, false);
+        this.claiming = free;
+        let claimed: queue.ClaimedMessage[];
+        let limit: number;
+        try {
+          const room = free - (await this.servePaced(free));
+          if (room <= 0) continue;
+          limit = Math.min(this.options.batchSize, room);
+          claimed = await queue.claimDue(this.db, this.source, limit, this.options.leaseMs, this.id, {
+            except: [...this.paced.keys()],
+          });
+          // Dispatching counts the claimed messages in inFlight before the slots are given back.
+          if (claimed.length > 0) await this.dispatch(claimed, false);
+        } finally {
+          this.claiming = 0;
+        }
         if (claimed.length === limit) continue;
         await this.sleep(await this.idleFor(claimed.length));
       } catch (error) {

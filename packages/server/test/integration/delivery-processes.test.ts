@@ -128,7 +128,9 @@ describe('delivery across worker processes [postgres]', { skip: !process.env.DAT
     for (const [id, [first]] of duplicates) {
       // A duplicate is only allowed for an attempt that was in flight when a worker died: its request may
       // reach the receiver just after the kill, and its result is recorded within a few ms of the answer.
-      const inFlightAtKill = kills.some((kill) => kill - first! >= -200 && kill - first! <= 150 + 1000);
+      // The receiver stamps a request when its own event loop reads it, which on a loaded machine can be
+      // several hundred ms after the dead worker wrote it (a CI run saw 202 ms).
+      const inFlightAtKill = kills.some((kill) => kill - first! >= -1000 && kill - first! <= 150 + 1000);
       assert.ok(
         inFlightAtKill,
         `message ${id} was delivered twice (${arrivals.get(id)!.join(', ')}) without a kill during its first attempt (kills ${kills.join(', ')})`,
