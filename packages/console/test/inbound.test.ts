@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { Receiver } from '../../server/test/helpers/receiver.js';
 import { type Browser, openBrowser, signIn } from './helpers/browser.js';
 import { type ConsoleServer, startServer } from './helpers/server.js';
@@ -93,5 +95,31 @@ describe('inbound journeys in headless Chromium', () => {
       .waitFor();
     await page.getByLabel('Status').selectOption('failed_permanent');
     await page.getByText('No messages match these filters.').waitFor();
+  });
+
+  it('copies a binary message as curl that sends the same bytes to the forward URL', async () => {
+    const { page } = browser;
+    const bytes = Buffer.from([0xff, 0x00, 0x27, 0x0a, 0x80, 0x24, 0x28, 0x5c, 0xfe]);
+    const accepted = await fetch(ingestUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'x-webhook-token': 's3cret-token' },
+      body: bytes,
+    });
+    assert.equal(accepted.status, 202);
+    const id = ((await accepted.json()) as { data: { message_id: string } }).data.message_id;
+    const [forwarded] = await receiver.waitFor(2, '/inbound').then((all) => all.slice(1));
+    await page.goto(`${server.url}/console/inbound/messages/${id}`);
+    await page.getByTestId('attempt').first().waitFor();
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    await page.getByTestId('curl-copied').waitFor();
+    const curl = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(curl, /^printf %s '[A-Za-z0-9+/=]+' \| base64 -d \| curl -X POST /);
+    await promisify(execFile)('bash', ['-c', `${curl} --silent --fail`], { timeout: 15_000 });
+    const [again] = await receiver.waitFor(3, '/inbound').then((all) => all.slice(2));
+    assert.deepEqual(again!.body, bytes);
+    assert.deepEqual(again!.body, forwarded!.body);
+    assert.equal(again!.headers['content-type'], 'application/octet-stream');
+    assert.equal(again!.headers['x-webhook-id'], id);
   });
 });

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { verify } from '@hookbridge/sdk/webhooks';
 import { Receiver, status } from '../../server/test/helpers/receiver.js';
 import { type Browser, openBrowser, signIn } from './helpers/browser.js';
 import { type ConsoleServer, startServer } from './helpers/server.js';
@@ -13,6 +16,9 @@ function signedWith(secret: string, request: { headers: Record<string, unknown>;
     .split(',')
     .some((entry) => entry === `sha256=${expected}`);
 }
+
+/** Runs a copied command the way a person pasting it into a terminal would. */
+const runInBash = (command: string) => promisify(execFile)('bash', ['-c', command], { timeout: 15_000 });
 
 describe('outbound journeys in headless Chromium', () => {
   let server: ConsoleServer;
@@ -29,6 +35,21 @@ describe('outbound journeys in headless Chromium', () => {
     await receiver?.close();
     await server?.close();
   });
+
+  /** Clicks "Copy as curl" on the open message and reads the command back from the clipboard. */
+  async function copyCurl(): Promise<string> {
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Copy as curl' }).click();
+    await page.getByTestId('curl-copied').waitFor();
+    return page.evaluate(() => navigator.clipboard.readText());
+  }
+
+  /** Runs the copied command in bash; returns what the receiver got from it (nothing else calls it then). */
+  async function runCurl(command: string) {
+    const before = receiver.for('/hook').length;
+    await runInBash(`${command} --silent --fail`);
+    return (await receiver.waitFor(before + 1, '/hook'))[before]!;
+  }
 
   it('signs in with an API key and keeps no key in the page', async () => {
     const { page } = browser;
@@ -85,14 +106,44 @@ describe('outbound journeys in headless Chromium', () => {
     await page.getByTestId('waterfall').first().waitFor();
     await page.getByTestId('payload-tree').getByText('"hookbridge.test"').waitFor();
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    await page.getByRole('button', { name: 'Copy as curl' }).click();
-    const curl = await page.evaluate(() => navigator.clipboard.readText());
+    const messageId = page.url().split('/').pop()!;
+    const curl = await copyCurl();
     assert.match(curl, new RegExp(`^curl -X POST '${receiver.url}/hook'`));
-    assert.match(curl, /-H 'x-webhook-id: [0-9a-f-]{36}'/i);
-    assert.match(curl, /--data-binary '\{"type":"hookbridge.test"/);
+    assert.match(curl, new RegExp(`-H 'X-Webhook-Id: ${messageId}'`));
+    assert.match(curl, /--data-raw '\{"type":"hookbridge.test"/);
+    const replayed = await runCurl(curl);
+    assert.equal(
+      verify<{ type: string }>(replayed.body, replayed.headers, firstSecret).payload.type,
+      'hookbridge.test',
+    );
+    assert.equal(replayed.headers['x-webhook-id'], messageId);
+    assert.equal(replayed.headers['x-tenant'], 'acme');
+    assert.deepEqual(replayed.body, receiver.for('/hook')[0]!.body, 'the stored body, byte for byte');
     await page.getByRole('checkbox', { name: 'Raw' }).check();
     assert.match((await page.getByTestId('payload-raw').textContent()) ?? '', /"type":"hookbridge.test"/);
     await browser.screenshot('message-detail');
+  });
+
+  it('copies as curl a body full of shell syntax, which arrives intact and verifies', async () => {
+    const { page } = browser;
+    const payload = {
+      note: "it's a 'quoted' $HOME `id` $(exit 1) \\ \"double\" ! é 🚀",
+      lines: 'one\ntwo',
+    };
+    const sent = await server.api<{ data: { message_id: string } }>('POST', '/v1/webhooks/send', {
+      endpoint_id: endpointId,
+      payload,
+    });
+    assert.equal(sent.status, 202);
+    const messageId = sent.body.data.message_id;
+    await receiver.waitFor(receiver.for('/hook').length + 1, '/hook');
+    await page.goto(`${server.url}/console/messages/${messageId}`);
+    await page.getByTestId('attempt').first().waitFor();
+    const curl = await copyCurl();
+    assert.ok(curl.includes(`'\\''`), 'each single quote closed, escaped and reopened');
+    const replayed = await runCurl(curl);
+    assert.equal(replayed.headers['x-webhook-id'], messageId);
+    assert.deepEqual(verify(replayed.body, replayed.headers, firstSecret).payload, payload);
   });
 
   it('shows a failing receiver: the failure and its retries, then a replay that succeeds', async () => {

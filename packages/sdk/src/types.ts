@@ -58,6 +58,8 @@ export type RetryNowResult = ResponseData<'/v1/messages/{id}/retry-now', 'post'>
 export type ReplayAllParams = QueryParams<'/v1/messages/replay-all', 'post'>;
 export type ReplayAllResult = ResponseData<'/v1/messages/replay-all', 'post'>;
 export type ReplayBatchResult = ResponseData<'/v1/messages/replay-batch', 'post'>;
+/** The request a delivery of a stored message would make now: URL, signed headers, body (base64). */
+export type Delivery = ResponseData<'/v1/messages/{id}/delivery', 'get'>;
 
 // Logs, DLQ, metrics
 export type LogsParams = QueryParams<'/v1/logs', 'get'>;
@@ -84,6 +86,7 @@ export type ListenParams = QueryParams<'/v1/inbound-endpoints/{id}/listen', 'get
 export type ListenedMessage = Item<ResponseData<'/v1/inbound-endpoints/{id}/listen', 'get'>>;
 export type InboundMessage = ResponseData<'/v1/inbound-messages/{id}', 'get'>;
 export type InboundAttempt = Item<ResponseData<'/v1/inbound-messages/{id}/attempts', 'get'>>;
+export type InboundDelivery = ResponseData<'/v1/inbound-messages/{id}/delivery', 'get'>;
 export type InboundReplayAllParams = QueryParams<'/v1/inbound-messages/replay-all', 'post'>;
 export type InboundLogsParams = QueryParams<'/v1/inbound-logs', 'get'>;
 export type InboundLogEntry = Item<ResponseData<'/v1/inbound-logs', 'get'>>;

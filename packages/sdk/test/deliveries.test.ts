@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import type { HookBridge } from '@hookbridge/sdk';
+import { type HookBridge, NotFoundError } from '@hookbridge/sdk';
 import { sign } from '@hookbridge/sdk/testing';
 import { verify, verifyAsync, WebhookVerificationError } from '@hookbridge/sdk/webhooks';
 import { Receiver, startServerWithSdk, storeKinds, type TestServer } from './helpers.js';
@@ -55,6 +55,31 @@ for (const kind of storeKinds()) {
           error instanceof WebhookVerificationError &&
           error.reason === 'no_match' &&
           error.signaturesTried === 1,
+      );
+    });
+
+    it('messages.delivery(): the request a delivery would make now, verifying with the current key', async () => {
+      const endpoint = await hb.createEndpoint({ url: `${receiver.url}/again`, headers: { 'X-Team': 'a' } });
+      const { messageId } = await hb.send({ endpointId: endpoint.id, payload: { again: "it's" } });
+      const [delivered] = await receiver.waitFor(1, '/again');
+      const rotated = await hb.endpoints.signingKeys.create(endpoint.id);
+      await hb.endpoints.signingKeys.delete(endpoint.id, endpoint.signingKeyId);
+
+      const request = await hb.messages.delivery(messageId);
+      assert.equal(request.message_id, messageId);
+      assert.equal(request.url, endpoint.url);
+      assert.equal(request.body_encoding, 'base64');
+      const body = Buffer.from(request.body, 'base64');
+      assert.deepEqual(body, delivered!.body);
+      assert.equal(request.headers['X-Webhook-Id'], messageId);
+      assert.equal(request.headers['X-Team'], 'a');
+      assert.deepEqual(verify(body, request.headers, rotated.signing_secret).payload, { again: "it's" });
+      assert.throws(() => verify(body, request.headers, endpoint.signingSecret), WebhookVerificationError);
+      assert.equal(receiver.for('/again').length, 1, 'nothing was sent');
+
+      await assert.rejects(
+        hb.messages.delivery('0190a5a0-0000-7000-8000-000000000000'),
+        (error: unknown) => error instanceof NotFoundError && error.code === 'MESSAGE_NOT_FOUND',
       );
     });
 

@@ -84,10 +84,17 @@ for (const kind of storeKinds()) {
       const second = await hb.createInboundSigningKey(endpoint.id);
       const keys = await hb.inbound.endpoints.signingKeys.list(endpoint.id);
       assert.deepEqual(keys.map((k) => k.id).sort(), [endpoint.signing_key_id!, second.id].sort());
-      assert.equal((await ingest(endpoint.ingest_url, { signed: 1 })).status, 202);
+      const ingested = await ingest(endpoint.ingest_url, { signed: 1 });
+      assert.equal(ingested.status, 202);
+      const messageId = ((await ingested.json()) as IngestAnswer).data.message_id;
       const [forwarded] = await receiver.waitFor(1, '/signed');
       const verified = verify(forwarded!.body, forwarded!.headers, second.signingSecret);
       assert.deepEqual(verified.payload, { signed: 1 });
+      const request = await hb.inbound.messages.delivery(messageId);
+      assert.equal(request.url, `${receiver.url}/signed`);
+      const body = Buffer.from(request.body, 'base64');
+      assert.deepEqual(body, forwarded!.body);
+      assert.deepEqual(verify(body, request.headers, endpoint.signing_secret!).payload, { signed: 1 });
       assert.deepEqual(await hb.deleteInboundSigningKey(endpoint.id, endpoint.signing_key_id!), {
         id: endpoint.signing_key_id!,
         deleted: true,

@@ -20,6 +20,7 @@ import type {
   CreatedApiKey,
   CreatedEndpoint,
   CreatedInbound,
+  Delivery,
   Direction,
   Endpoint,
   EndpointSummary,
@@ -116,6 +117,11 @@ export async function getAttempts(direction: Direction, id: string): Promise<Att
 export async function getPayload(direction: Direction, id: string): Promise<Payload> {
   const base = direction === 'outbound' ? '/v1/messages' : '/v1/inbound-messages';
   return (await request<Payload>('GET', `${base}/${id}/payload`)).data;
+}
+
+/** The request a delivery would make now, signed with the endpoint's current keys; sends nothing. */
+export function getDelivery(direction: Direction, id: string): Promise<Delivery> {
+  return direction === 'outbound' ? hb.messages.delivery(id) : hb.inbound.messages.delivery(id);
 }
 
 export async function messageAction(

@@ -1,6 +1,8 @@
 /** The API's shapes as the console reads them (the server's route schemas are the source). */
 export type MessageStatus = 'queued' | 'delivering' | 'succeeded' | 'pending_retry' | 'failed_permanent';
 export type Direction = 'outbound' | 'inbound';
+/** GET /v1/messages/{id}/delivery (and the inbound twin): the signed request a delivery would make now. */
+export type { Delivery } from '@hookbridge/sdk';
 export type Window = '1h' | '24h' | '7d' | '30d';
 
 export interface EndpointSummary {

@@ -9,10 +9,9 @@ import {
   messageAction,
 } from '../api/resources';
 import type { Attempt, Direction } from '../api/types';
-import { curlFor } from '../components/curl';
+import { CopyCurlButton } from '../components/CopyCurl';
 import { formatBytes, formatMs, formatTime } from '../components/format';
 import { JsonView } from '../components/JsonView';
-import { CopyButton } from '../components/Modal';
 import { StatusBadge } from '../components/StatusBadge';
 import { Waterfall } from '../components/Waterfall';
 
@@ -130,12 +129,7 @@ export default function MessageDetail({ direction }: { direction: Direction }) {
             )}
           </>
         )}
-        {endpoint.data !== undefined && (
-          <CopyButton
-            text={curlFor(endpoint.data, payload.data, sorted[sorted.length - 1])}
-            label="Copy as curl"
-          />
-        )}
+        <CopyCurlButton direction={direction} messageId={m.id} />
       </div>
       {action.error && (
         <p role="alert" className="error">

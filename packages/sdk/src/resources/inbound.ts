@@ -5,6 +5,7 @@ import type {
   CreateInboundEndpointParams,
   DeleteResult,
   InboundAttempt,
+  InboundDelivery,
   InboundEndpoint,
   InboundEndpointSummary,
   InboundLogEntry,
@@ -131,6 +132,14 @@ export class InboundMessages extends Resource {
 
   attempts(messageId: string, options?: RequestOptions): PagePromise<InboundAttempt> {
     return this.singlePage(`/v1/inbound-messages/${seg(messageId)}/attempts`, undefined, options);
+  }
+
+  /** The request forwarding the message would make now (signed when the endpoint signs); sends nothing. */
+  delivery(messageId: string, options?: RequestOptions): Promise<InboundDelivery> {
+    return this.data(
+      { method: 'GET', path: `/v1/inbound-messages/${seg(messageId)}/delivery`, retry: 'idempotent' },
+      options,
+    );
   }
 
   replay(messageId: string, options?: RequestOptions): Promise<ReplayResult> {

@@ -3,6 +3,7 @@ import type { RequestOptions } from '../core/transport.js';
 import type {
   Attempt,
   CancelResult,
+  Delivery,
   Message,
   ReplayAllParams,
   ReplayAllResult,
@@ -20,6 +21,17 @@ export class Messages extends Resource {
   /** Every attempt, oldest first (the server caps the list at 200; `hasMore` says when it did). */
   attempts(messageId: string, options?: RequestOptions): PagePromise<Attempt> {
     return this.singlePage(`/v1/messages/${seg(messageId)}/attempts`, undefined, options);
+  }
+
+  /**
+   * The request a delivery of the message would make now: the endpoint's URL, the headers signed with its
+   * current keys and a fresh timestamp, and the stored body (base64). Nothing is sent or recorded.
+   */
+  delivery(messageId: string, options?: RequestOptions): Promise<Delivery> {
+    return this.data(
+      { method: 'GET', path: `/v1/messages/${seg(messageId)}/delivery`, retry: 'idempotent' },
+      options,
+    );
   }
 
   /** Counts toward the limit of 10 replays, so it is not retried after an ambiguous failure. */
