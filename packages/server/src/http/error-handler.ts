@@ -46,9 +46,10 @@ export function installErrorHandling(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
-    // A path served under other methods answers 405 with the methods it has, as HTTP says.
+    // A path served under other methods answers 405 with the methods it has, as HTTP says. A route that
+    // does serve this method and itself found nothing (a wildcard route's missing file) stays a 404.
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
-    if (allowed.length > 0) {
+    if (allowed.length > 0 && !allowed.includes(request.method as (typeof METHODS)[number])) {
       return send(
         reply,
         request,
