@@ -86,4 +86,49 @@ describe('hb listen: choosing the endpoint, inspect mode, --path, --header and -
     run.child.kill('SIGINT');
     assert.equal(await run.exited, 0);
   });
+
+  it("forwards with the provider's method, path suffix and query, over WebSocket and polling", async () => {
+    const endpoint = await createInbound(client(server.url, server.apiKey), {
+      mode: 'cli',
+      name: 'request line',
+      verify_static_token: true,
+      token_query_param: 'token',
+      token_value: 'shared-secret',
+    });
+    const sent = [
+      ['PUT', '/events/x%20y', 'a=1&token=shared-secret&b=%2F', '/local/hook/events/x%20y?a=1&b=%2F'],
+      ['PATCH', '', 'token=shared-secret', '/local/hook'],
+      ['POST', '/', 'token=shared-secret&z=1', '/local/hook/?z=1'],
+    ] as const;
+    for (const polling of [false, true]) {
+      const run = spawnHb(
+        ['listen', '--endpoint', endpoint.id, '--forward', `${app.url}/local`, '--path', 'hook'],
+        {
+          home: tempHome(),
+          env: {
+            ...env(),
+            ...(polling ? { HB_STREAM_URL: 'ws://127.0.0.1:9', HB_LISTEN_BACKOFF_MS: '50' } : {}),
+          },
+        },
+      );
+      await run.waitFor(polling ? /using polling fallback/ : /Connected via WebSocket/, 'stderr');
+      const before = app.requests.length;
+      for (const [method, suffix, query] of sent) {
+        const response = await ingest(`${endpoint.ingest_url}${suffix}?${query}`, { method, body: method });
+        assert.equal(response.status, 202, response.text);
+      }
+      const deadline = Date.now() + 15_000;
+      while (app.requests.length < before + sent.length && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const got = app.requests.slice(before).map((r) => [r.method, r.path, r.body.toString()]);
+      assert.deepEqual(
+        got.sort(),
+        sent.map(([method, , , path]) => [method, path, method]).sort(),
+        polling ? 'polling' : 'WebSocket',
+      );
+      assert.match(run.stdout(), /PUT {2}→ {2}200/);
+      run.child.kill('SIGINT');
+      assert.equal(await run.exited, 0);
+    }
+  });
 });
