@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { client } from '../../server/test/helpers/http.js';
-import { createInbound, ingest } from '../../server/test/helpers/inbound.js';
+import { createInbound, ingest, messageRow } from '../../server/test/helpers/inbound.js';
 import { Receiver } from '../../server/test/helpers/receiver.js';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
 import { hb, killAllHb, spawnHb, tempHome } from './helpers/hb.js';
+import { FaultyProxy } from './helpers/proxy.js';
 
 describe('hb listen: choosing the endpoint, inspect mode, --path, --header and -v', () => {
   let server: TestServer;
@@ -131,4 +134,52 @@ describe('hb listen: choosing the endpoint, inspect mode, --path, --header and -
       assert.equal(await run.exited, 0);
     }
   });
+
+  it('SIGKILL after the app answered, before the ack arrived: the next hb acknowledges it, 0 repeated', async () => {
+    const endpoint = await createInbound(client(server.url, server.apiKey), { mode: 'cli', name: 'crash' });
+    const home = tempHome();
+    const net = await FaultyProxy.start(server.url);
+    // The answer goes back to hb, but from now on nothing hb sends through the proxy reaches the server.
+    app.respond('/crash', (_req, res) => {
+      net.blackhole();
+      res.writeHead(200).end('ok');
+    });
+    const args = ['listen', '--endpoint', endpoint.id, '--forward', `${app.url}/crash`];
+    const first = spawnHb(args, { home, env: { ...env(), HB_API_URL: net.url } });
+    await first.waitFor(/Connected via WebSocket/, 'stderr');
+    const sent = await ingest(endpoint.ingest_url, { body: 'once' });
+    const id = sent.body.data.message_id as string;
+    await app.waitFor(1, '/crash');
+    const file = join(home, '.hookbridge', `listen-handled-${endpoint.id}.json`);
+    await until(() => existsSync(file) && readFileSync(file, 'utf8').includes(id));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const lost = await messageRow(server, id);
+    assert.equal(lost.handed_over_at, null, 'the acknowledgement never reached the server');
+
+    const second = spawnHb(args, { home, env: env() });
+    await second.waitFor(/Connected via WebSocket/, 'stderr');
+    await until(async () => (await messageRow(server, id)).handed_over_at !== null);
+    const acknowledged = await messageRow(server, id);
+    assert.equal(acknowledged.response_status, 200, "the first hb's result is recorded");
+    await ingest(endpoint.ingest_url, { body: 'next' });
+    await app.waitFor(2, '/crash');
+    assert.deepEqual(
+      app.for('/crash').map((r) => r.body.toString()),
+      ['once', 'next'],
+      'forwarded once each',
+    );
+    second.child.kill('SIGINT');
+    assert.equal(await second.exited, 0);
+    await net.close();
+  });
 });
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
