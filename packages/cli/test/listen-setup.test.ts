@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { client } from '../../server/test/helpers/http.js';
-import { createInbound, ingest } from '../../server/test/helpers/inbound.js';
+import { createInbound, ingest, messageRow } from '../../server/test/helpers/inbound.js';
 import { Receiver } from '../../server/test/helpers/receiver.js';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
 import { hb, killAllHb, spawnHb, tempHome } from './helpers/hb.js';
+import { FaultyProxy } from './helpers/proxy.js';
 
 describe('hb listen: choosing the endpoint, inspect mode, --path, --header and -v', () => {
   let server: TestServer;
@@ -86,4 +89,97 @@ describe('hb listen: choosing the endpoint, inspect mode, --path, --header and -
     run.child.kill('SIGINT');
     assert.equal(await run.exited, 0);
   });
+
+  it("forwards with the provider's method, path suffix and query, over WebSocket and polling", async () => {
+    const endpoint = await createInbound(client(server.url, server.apiKey), {
+      mode: 'cli',
+      name: 'request line',
+      verify_static_token: true,
+      token_query_param: 'token',
+      token_value: 'shared-secret',
+    });
+    const sent = [
+      ['PUT', '/events/x%20y', 'a=1&token=shared-secret&b=%2F', '/local/hook/events/x%20y?a=1&b=%2F'],
+      ['PATCH', '', 'token=shared-secret', '/local/hook'],
+      ['POST', '/', 'token=shared-secret&z=1', '/local/hook/?z=1'],
+    ] as const;
+    for (const polling of [false, true]) {
+      const run = spawnHb(
+        ['listen', '--endpoint', endpoint.id, '--forward', `${app.url}/local`, '--path', 'hook'],
+        {
+          home: tempHome(),
+          env: {
+            ...env(),
+            ...(polling ? { HB_STREAM_URL: 'ws://127.0.0.1:9', HB_LISTEN_BACKOFF_MS: '50' } : {}),
+          },
+        },
+      );
+      await run.waitFor(polling ? /using polling fallback/ : /Connected via WebSocket/, 'stderr');
+      const before = app.requests.length;
+      for (const [method, suffix, query] of sent) {
+        const response = await ingest(`${endpoint.ingest_url}${suffix}?${query}`, { method, body: method });
+        assert.equal(response.status, 202, response.text);
+      }
+      const deadline = Date.now() + 15_000;
+      while (app.requests.length < before + sent.length && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const got = app.requests.slice(before).map((r) => [r.method, r.path, r.body.toString()]);
+      assert.deepEqual(
+        got.sort(),
+        sent.map(([method, , , path]) => [method, path, method]).sort(),
+        polling ? 'polling' : 'WebSocket',
+      );
+      assert.match(run.stdout(), /PUT {2}→ {2}200/);
+      run.child.kill('SIGINT');
+      assert.equal(await run.exited, 0);
+    }
+  });
+
+  it('SIGKILL after the app answered, before the ack arrived: the next hb acknowledges it, 0 repeated', async () => {
+    const endpoint = await createInbound(client(server.url, server.apiKey), { mode: 'cli', name: 'crash' });
+    const home = tempHome();
+    const net = await FaultyProxy.start(server.url);
+    // The answer goes back to hb, but from now on nothing hb sends through the proxy reaches the server.
+    app.respond('/crash', (_req, res) => {
+      net.blackhole();
+      res.writeHead(200).end('ok');
+    });
+    const args = ['listen', '--endpoint', endpoint.id, '--forward', `${app.url}/crash`];
+    const first = spawnHb(args, { home, env: { ...env(), HB_API_URL: net.url } });
+    await first.waitFor(/Connected via WebSocket/, 'stderr');
+    const sent = await ingest(endpoint.ingest_url, { body: 'once' });
+    const id = sent.body.data.message_id as string;
+    await app.waitFor(1, '/crash');
+    const file = join(home, '.hookbridge', `listen-handled-${endpoint.id}.json`);
+    await until(() => existsSync(file) && readFileSync(file, 'utf8').includes(id));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const lost = await messageRow(server, id);
+    assert.equal(lost.handed_over_at, null, 'the acknowledgement never reached the server');
+
+    const second = spawnHb(args, { home, env: env() });
+    await second.waitFor(/Connected via WebSocket/, 'stderr');
+    await until(async () => (await messageRow(server, id)).handed_over_at !== null);
+    const acknowledged = await messageRow(server, id);
+    assert.equal(acknowledged.response_status, 200, "the first hb's result is recorded");
+    await ingest(endpoint.ingest_url, { body: 'next' });
+    await app.waitFor(2, '/crash');
+    assert.deepEqual(
+      app.for('/crash').map((r) => r.body.toString()),
+      ['once', 'next'],
+      'forwarded once each',
+    );
+    second.child.kill('SIGINT');
+    assert.equal(await second.exited, 0);
+    await net.close();
+  });
 });
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

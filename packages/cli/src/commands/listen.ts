@@ -5,6 +5,7 @@ import { Context } from '../context.js';
 import { CliError } from '../errors.js';
 import { DEFAULT_TIMINGS, ListenEngine, type Timings } from '../listen/engine.js';
 import { Forwarder, type ForwardResult } from '../listen/forwarder.js';
+import { HandledFile, handledPath } from '../listen/handled-file.js';
 import { renderWebhook } from '../listen/render.js';
 import { bodyBytes, type IncomingWebhook, type PollSource } from '../listen/types.js';
 import { VERSION } from '../version.js';
@@ -132,6 +133,7 @@ async function listen(command: Command, options: ListenOptions): Promise<void> {
     concurrency: options.concurrency,
     timings: timingsFromEnv(),
     events: { status: (m) => printer.status(m), error: (m) => printer.error(m) },
+    memory: forwarder ? new HandledFile(handledPath(endpoint.id), (m) => printer.error(m)) : undefined,
     async handle(message) {
       const size = message.size_bytes || bodyBytes(message).length;
       let result: ForwardResult | null = null;

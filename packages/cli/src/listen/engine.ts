@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import type { HandledMemory } from './handled-file.js';
 import { Limiter } from './limiter.js';
 import type { Ack, IncomingWebhook, PollSource } from './types.js';
 
@@ -42,6 +43,8 @@ export interface EngineOptions {
   concurrency: number;
   timings: Timings;
   events: EngineEvents;
+  /** Handled ids kept across processes (a SIGKILLed hb's last forwards are then not repeated). */
+  memory?: HandledMemory;
 }
 
 type Frame = WebSocket.RawData;
@@ -272,14 +275,23 @@ export class ListenEngine {
     }
     const running = this.inflight.get(id);
     if (running) return running;
+    // Forwarded by an hb that died before its acknowledgement arrived: the result it had is sent now.
+    const earlier = this.options.memory?.recall(id);
+    if (earlier) {
+      this.handled.set(id, earlier);
+      if (!this.cursor || id > this.cursor) this.cursor = id;
+      acknowledge(earlier);
+      return Promise.resolve();
+    }
     const job = this.limiter
       .run(() => this.options.handle(message))
       .catch((error: Error) => {
         this.options.events.error(`could not handle ${id}: ${error.message}`);
         return {};
       })
-      .then((result) => {
+      .then(async (result) => {
         const ack: Ack = { message_id: id, ...result };
+        await this.options.memory?.remember(ack);
         this.received++;
         this.handled.set(id, ack);
         if (this.handled.size > HANDLED_MEMORY) this.handled.delete(this.handled.keys().next().value!);

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import { bodyBytes, type IncomingWebhook } from './types.js';
+import { bodyBytes, forwardUrl, type IncomingWebhook, methodOf } from './types.js';
 
 const TIMEOUT_MS = 30_000;
 /** Never forwarded: they describe the hop from the provider, not the webhook (RFC 9110 §7.6.1). */
@@ -20,7 +20,7 @@ export interface ForwardResult {
   statusCode?: number;
   latencyMs?: number;
   error?: string;
-  request: { url: string; headers: Record<string, string>; body: Buffer };
+  request: { method: string; url: string; headers: Record<string, string>; body: Buffer };
   response?: { headers: Record<string, string | string[]>; body: Buffer };
 }
 
@@ -35,7 +35,7 @@ export function maskUrl(url: string): string {
   }
 }
 
-/** POSTs each webhook's exact bytes, content type and headers to the local app. */
+/** Sends each webhook with the provider's method, path suffix and query, and its exact bytes, content type and headers to the local app. */
 export class Forwarder {
   private readonly agent: Agent;
 
@@ -56,11 +56,13 @@ export class Forwarder {
     if (message.content_type) headers['content-type'] = message.content_type;
     for (const [name, value] of Object.entries(this.extraHeaders)) headers[name.toLowerCase()] = value;
     const body = bodyBytes(message);
-    const sent = { url: this.target, headers, body };
+    const method = methodOf(message);
+    const url = forwardUrl(this.target, message);
+    const sent = { method, url, headers, body };
     const started = performance.now();
     try {
-      const response = await request(this.target, {
-        method: 'POST',
+      const response = await request(url, {
+        method: method as 'POST',
         headers,
         body,
         dispatcher: this.agent,
@@ -79,7 +81,7 @@ export class Forwarder {
       const reason = (error as { code?: string }).code ?? (error as Error).message;
       return {
         latencyMs: Math.round(performance.now() - started),
-        error: `connection refused or timeout: POST ${maskUrl(this.target)}: ${reason}`,
+        error: `connection refused or timeout: ${method} ${maskUrl(url)}: ${reason}`,
         request: sent,
       };
     }

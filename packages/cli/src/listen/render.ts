@@ -1,6 +1,6 @@
 import type { Printer } from '../output.js';
 import type { ForwardResult } from './forwarder.js';
-import { bodyBytes, type IncomingWebhook } from './types.js';
+import { bodyBytes, type IncomingWebhook, methodOf } from './types.js';
 
 const clock = () => new Date().toTimeString().slice(0, 8);
 
@@ -54,14 +54,16 @@ export function renderWebhook(
   }
   const now = clock();
   const id = printer.paint('dim', message.message_id);
-  if (!result) printer.out(`${now}  POST  ${message.content_type}  (${size} bytes)  ${id}\n`);
+  if (!result) printer.out(`${now}  ${methodOf(message)}  ${message.content_type}  (${size} bytes)  ${id}\n`);
   else if (result.error)
-    printer.out(`${now}  POST  →  ${printer.paint('yellow', 'ERR')}  ${result.error}  ${id}\n`);
+    printer.out(
+      `${now}  ${methodOf(message)}  →  ${printer.paint('yellow', 'ERR')}  ${result.error}  ${id}\n`,
+    );
   else {
     const code = result.statusCode!;
     const colour = code >= 200 && code < 300 ? 'green' : code >= 400 ? 'red' : 'yellow';
     printer.out(
-      `${now}  POST  →  ${printer.paint(colour, String(code))}  ${result.latencyMs}ms  ${message.content_type}  (${size} bytes)  ${id}\n`,
+      `${now}  ${methodOf(message)}  →  ${printer.paint(colour, String(code))}  ${result.latencyMs}ms  ${message.content_type}  (${size} bytes)  ${id}\n`,
     );
   }
   if (!verbose) return;

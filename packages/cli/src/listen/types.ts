@@ -7,6 +7,31 @@ export interface IncomingWebhook {
   body_encoding?: 'base64';
   size_bytes: number;
   received_at: string;
+  /** Our server's additions (absent from the official one): the ingest's request line, replayed as sent. */
+  method?: string;
+  path_suffix?: string;
+  query?: string;
+}
+
+/** The method to forward with: the provider's, or POST when the server did not say. */
+export function methodOf(message: IncomingWebhook): string {
+  return message.method || 'POST';
+}
+
+/**
+ * `<target><path suffix>?<query>`: the provider's path suffix goes after the target's path (which holds
+ * --path), and its query after any query the target already has; both keep their bytes.
+ */
+export function forwardUrl(target: string, message: IncomingWebhook): string {
+  const suffix = message.path_suffix ?? '';
+  const query = message.query ?? '';
+  if (!suffix && !query) return target;
+  const at = target.indexOf('?');
+  const path = at < 0 ? target : target.slice(0, at);
+  const own = at < 0 ? '' : target.slice(at + 1);
+  const joined = [own, query].filter(Boolean).join('&');
+  const base = suffix ? path.replace(/\/+$/, '') + suffix : path;
+  return joined ? `${base}?${joined}` : base;
 }
 
 /** What hb tells the server after handling a message: with a status when the local app answered. */

@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { Api } from '../helpers/http.js';
 import { createInbound, ingest, messageRow, rejectionsOf } from '../helpers/inbound.js';
+import { TestListener } from '../helpers/listener.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -90,16 +91,51 @@ for (const kind of storeKinds()) {
       assert.equal(rejection.project_id, server.projectId);
     });
 
-    it('answers 405 (with a rejection) to methods other than POST', async () => {
+    it('answers 405 (with a rejection) to methods other than POST, PUT and PATCH, with or without a suffix', async () => {
       const endpoint = await createInbound(api, { mode: 'cli' });
-      for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) {
-        const response = await ingest(endpoint.ingest_url, {
-          method,
-          ...(method === 'GET' ? {} : { body: 'x' }),
-        });
-        await expectRejected(endpoint.id, response, 405, 'invalid_method');
-        assert.equal(response.headers.get('allow'), 'POST');
+      for (const url of [endpoint.ingest_url, `${endpoint.ingest_url}/hooks/a?x=1`]) {
+        for (const method of ['GET', 'DELETE', 'OPTIONS']) {
+          const response = await ingest(url, { method, ...(method === 'GET' ? {} : { body: 'x' }) });
+          await expectRejected(endpoint.id, response, 405, 'invalid_method');
+          assert.equal(response.headers.get('allow'), 'POST, PUT, PATCH');
+        }
       }
+    });
+
+    it('stores the method, path suffix and query (minus the static token) and streams them', async () => {
+      const endpoint = await createInbound(api, {
+        mode: 'cli',
+        verify_static_token: true,
+        token_query_param: 'token',
+        token_value: 'shared-secret',
+      });
+      const listener = await TestListener.connect(
+        server.url,
+        server.apiKey,
+        endpoint.id,
+        '/v1/listen',
+        'ack=1',
+      );
+      const sent = [
+        ['PUT', '/events/x%20y/', 'a=1&token=shared-secret&b=%2F&a=2', 'a=1&b=%2F&a=2'],
+        ['PATCH', '', 'token=shared-secret', ''],
+        ['POST', '/', 'token=shared-secret&z', 'z'],
+      ] as const;
+      for (const [method, suffix, query, stored] of sent) {
+        const response = await ingest(`${endpoint.ingest_url}${suffix}?${query}`, { method, body: 'b' });
+        assert.equal(response.status, 202, response.text);
+        const row = await messageRow(server, response.body.data.message_id);
+        assert.deepEqual([row.request_method, row.path_suffix, row.query_string], [method, suffix, stored]);
+        assert.ok(!JSON.stringify(row).includes('shared-secret'), 'the static token is not stored');
+      }
+      const frames = await listener.waitFor(sent.length);
+      assert.deepEqual(
+        frames.map((frame) => [frame.method, frame.path_suffix, frame.query]),
+        sent.map(([method, suffix, , stored]) => [method, suffix, stored]),
+      );
+      await listener.close();
+      const wrong = await ingest(`${endpoint.ingest_url}/x?token=guess`, { method: 'PUT', body: 'b' });
+      await expectRejected(endpoint.id, wrong, 401, 'static_token_failed');
     });
 
     it('answers 413 above 1 MB without reading it all, declared or streamed', async () => {

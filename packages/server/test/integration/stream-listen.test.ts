@@ -108,7 +108,12 @@ for (const kind of storeKinds()) {
         'body',
         'size_bytes',
         'received_at',
+        // Ours, after the spec's fields (the official CLI ignores unknown ones): the ingest's request line.
+        'method',
+        'path_suffix',
+        'query',
       ]);
+      assert.deepEqual([last.method, last.path_suffix, last.query], ['POST', '', '']);
       assert.equal(last.content_type, 'application/json');
       assert.equal(last.headers['X-Provider'], 'p');
       assert.equal(last.size_bytes, 7);

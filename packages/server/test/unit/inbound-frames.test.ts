@@ -12,6 +12,9 @@ const base: StreamMessage = {
   size_bytes: 21,
   replay_count: 0,
   created_at: new Date('2026-03-21T10:30:00.123Z'),
+  request_method: 'PUT',
+  path_suffix: '/events/x%20y',
+  query_string: 'a=1&b=%2F',
 };
 
 describe('CLI webhook frames', () => {
@@ -21,7 +24,7 @@ describe('CLI webhook frames', () => {
       frame,
       '{"type":"webhook","message_id":"01935abc-def0-7123-8567-890abcdef012","content_type":"application/json",' +
         '"headers":{"Stripe-Signature":"t=1,v1=abc"},"body":{"b": 1,  "a":[1.50]},"size_bytes":21,' +
-        '"received_at":"2026-03-21T10:30:00Z"}',
+        '"received_at":"2026-03-21T10:30:00Z","method":"PUT","path_suffix":"/events/x%20y","query":"a=1&b=%2F"}',
     );
     assert.deepEqual(JSON.parse(frame).body, { b: 1, a: [1.5] });
   });

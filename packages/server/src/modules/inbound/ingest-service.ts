@@ -17,6 +17,10 @@ export interface IngestRequest {
   endpointId: string;
   token: string;
   method: string;
+  /** What followed the token in the path: '' or '/…', as received. */
+  pathSuffix: string;
+  /** The raw query string, without its '?'. */
+  rawQuery: string;
   query: URLSearchParams;
   rawHeaders: readonly string[];
   /** The client address as the server sees it (X-Forwarded-For only with HOOKBRIDGE_TRUST_PROXY). */
@@ -28,6 +32,13 @@ export type IngestOutcome =
   | { kind: 'accepted'; status: number; messageId: string; duplicate: boolean }
   | { kind: 'rejected'; reason: RejectionReason; status: number; code: ErrorCode; message: string };
 
+/**
+ * The methods providers send webhooks with. GET, HEAD, DELETE and OPTIONS stay refused: a GET is a
+ * provider's URL check (it wants an answer computed from the query, which a stored message cannot give),
+ * and nothing sends a webhook as a DELETE.
+ */
+export const INGEST_METHODS = ['POST', 'PUT', 'PATCH'] as const;
+
 /** How each refusal is answered (spec §2.14, plus our two extra states). */
 const ANSWERS: Record<RejectionReason, { status: number; code: ErrorCode; message: string }> = {
   endpoint_not_found: { status: 404, code: 'ENDPOINT_NOT_FOUND', message: 'Inbound endpoint not found' },
@@ -35,7 +46,11 @@ const ANSWERS: Record<RejectionReason, { status: number; code: ErrorCode; messag
   endpoint_deleted: { status: 410, code: 'ENDPOINT_DELETED', message: 'This inbound endpoint was deleted' },
   endpoint_inactive: { status: 403, code: 'ENDPOINT_INACTIVE', message: 'This inbound endpoint is disabled' },
   endpoint_paused: { status: 503, code: 'ENDPOINT_PAUSED', message: 'This inbound endpoint is paused' },
-  invalid_method: { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Only POST is accepted' },
+  invalid_method: {
+    status: 405,
+    code: 'METHOD_NOT_ALLOWED',
+    message: `Only ${INGEST_METHODS.join(', ')} are accepted`,
+  },
   payload_too_large: { status: 413, code: 'INGEST_TOO_LARGE', message: 'Payload exceeds 1 MB' },
   static_token_failed: { status: 401, code: 'VERIFICATION_FAILED', message: 'Static token check failed' },
   hmac_failed: { status: 401, code: 'VERIFICATION_FAILED', message: 'Signature check failed' },
@@ -84,7 +99,8 @@ export class IngestService {
     if (target.deleted_at) return reject('endpoint_deleted', null);
     if (!target.active) return reject('endpoint_inactive', null);
     if (target.paused) return reject('endpoint_paused', null);
-    if (request.method !== 'POST') return reject('invalid_method', `method ${request.method.slice(0, 16)}`);
+    if (!(INGEST_METHODS as readonly string[]).includes(request.method))
+      return reject('invalid_method', `method ${request.method.slice(0, 16)}`);
 
     const declared = Number(lookup('content-length'));
     if (declared > MAX_INGEST_BYTES) return reject('payload_too_large', `Content-Length ${declared} bytes`);
@@ -123,6 +139,9 @@ export class IngestService {
       headers: storedHeaders(headers, target.token_header_name),
       sourceIp: request.ip || null,
       idempotencyKey,
+      method: request.method,
+      pathSuffix: request.pathSuffix,
+      queryString: withoutParam(request.rawQuery, target.token_query_param),
     });
     if (inserted) {
       if (inserted.mode === 'forward') this.wake.poke();
@@ -185,4 +204,23 @@ export function idempotencyKeyOf(
 ): string | null {
   const values = names.map((name) => lookup(name.toLowerCase())).filter((v): v is string => v !== undefined);
   return values.length === 0 ? null : sha256Hex(values.join('\n'));
+}
+
+/**
+ * The raw query minus every `name=…` pair (the static token travels there and is never stored); the
+ * other pairs keep their bytes and order.
+ */
+export function withoutParam(rawQuery: string, name: string | null): string {
+  if (!name || rawQuery === '') return rawQuery;
+  return rawQuery
+    .split('&')
+    .filter((pair) => {
+      const key = pair.split('=', 1)[0] ?? '';
+      try {
+        return decodeURIComponent(key.replace(/\+/g, ' ')) !== name;
+      } catch {
+        return key !== name;
+      }
+    })
+    .join('&');
 }

@@ -54,6 +54,10 @@ export interface NewInboundMessage {
   headers: Record<string, string>;
   sourceIp: string | null;
   idempotencyKey: string | null;
+  /** The request line as received: method, path after the token ('' or '/…'), query without '?'. */
+  method?: string;
+  pathSuffix?: string;
+  queryString?: string;
 }
 
 /**
@@ -70,9 +74,10 @@ export async function insertInboundMessage(
   const rows = await db.query<{ id: string; mode: 'forward' | 'cli' }>(
     `WITH inserted AS (
        INSERT INTO inbound_messages (id, project_id, inbound_endpoint_id, status, payload, content_type, size_bytes,
-                                    payload_sha256, headers, source_ip, idempotency_key, next_attempt_at)
+                                    payload_sha256, headers, source_ip, idempotency_key, next_attempt_at,
+                                    request_method, path_suffix, query_string)
        SELECT $1, e.project_id, e.id, 'queued', $3, $4, $5, $6, $7::jsonb, $8, $9,
-              CASE WHEN e.mode = 'forward' THEN now() END
+              CASE WHEN e.mode = 'forward' THEN now() END, $11, $12, $13
          FROM inbound_endpoints e
         WHERE e.id = $2 AND e.deleted_at IS NULL AND (e.expires_at IS NULL OR e.expires_at > now())
        ON CONFLICT (inbound_endpoint_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -92,6 +97,9 @@ export async function insertInboundMessage(
       message.sourceIp,
       message.idempotencyKey,
       INBOUND_CHANNEL,
+      message.method ?? 'POST',
+      message.pathSuffix ?? '',
+      message.queryString ?? '',
     ],
   );
   return rows[0] ?? null;

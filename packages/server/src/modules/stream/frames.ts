@@ -36,7 +36,7 @@ function forwardedHeaders(headers: Record<string, string>): Record<string, strin
 /**
  * One message as the CLI protocol shows it (spec §2.15), serialised by hand so an inline JSON body keeps
  * its bytes: `{"type":"webhook", message_id, content_type, headers, body, body_encoding?, size_bytes,
- * received_at}`. Polling rows are the same without `type`. `body` is absent when the payload is gone.
+ * received_at, method, path_suffix, query}` (the last three ours, ignored by the official CLI). Polling rows are the same without `type`. `body` is absent when the payload is gone.
  * `base64` (clients asking with ack=1) encodes every body, so no JSON parser on the way can alter its bytes.
  */
 export function webhookFrame(message: StreamMessage, withType = true, base64 = false): string {
@@ -46,7 +46,14 @@ export function webhookFrame(message: StreamMessage, withType = true, base64 = f
     content_type: message.content_type ?? '',
     headers: forwardedHeaders(message.headers),
   });
-  const tail = JSON.stringify({ size_bytes: message.size_bytes, received_at: toRfc3339(message.created_at) });
+  const tail = JSON.stringify({
+    size_bytes: message.size_bytes,
+    received_at: toRfc3339(message.created_at),
+    // Extra fields (the official CLI ignores unknown ones): the request line hb listen replays.
+    method: message.request_method ?? 'POST',
+    path_suffix: message.path_suffix ?? '',
+    query: message.query_string ?? '',
+  });
   let body = '';
   if (message.payload) {
     const inline = base64 ? null : inlineJson(message);

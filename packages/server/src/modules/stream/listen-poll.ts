@@ -36,6 +36,9 @@ const ListenMessage = Type.Object({
   body_encoding: Type.Optional(Type.Literal('base64')),
   size_bytes: Type.Integer(),
   received_at: Type.String({ format: 'date-time' }),
+  method: Type.Optional(Type.String({ description: 'The ingest request method (POST, PUT or PATCH)' })),
+  path_suffix: Type.Optional(Type.String({ description: "The path after the token, '' or '/…'" })),
+  query: Type.Optional(Type.String({ description: "The query string without '?' (static token removed)" })),
 });
 
 /**

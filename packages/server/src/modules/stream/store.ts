@@ -13,6 +13,10 @@ export interface StreamMessage {
   /** A replay offers the message again: a listener that already had it must be sent it once more. */
   replay_count: number;
   created_at: Date;
+  /** The ingest's request line (migration 0017): POST/''/'' for rows from before. */
+  request_method: string | null;
+  path_suffix: string | null;
+  query_string: string | null;
 }
 
 /**
@@ -21,7 +25,8 @@ export interface StreamMessage {
  * (and Node decodes it natively). On PostgreSQL it is also fewer bytes on the wire than bytea's hex.
  */
 const COLUMNS = `id::text AS id, inbound_endpoint_id::text AS endpoint_id, content_type, headers,
-  encode(payload, 'base64') AS payload_base64, size_bytes, replay_count, created_at`;
+  encode(payload, 'base64') AS payload_base64, size_bytes, replay_count, created_at,
+  request_method, path_suffix, query_string`;
 
 type Row = Omit<StreamMessage, 'payload'> & { payload_base64: string | null };
 
