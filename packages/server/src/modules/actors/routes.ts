@@ -12,6 +12,9 @@ const MAX_IDS = 100;
 
 function splitIds(value: string | undefined, name: string): string[] {
   if (value === undefined) return [];
+  // PostgreSQL text cannot hold NUL: refused as every other field is (see http/json-body.ts).
+  if (value.includes('\u0000'))
+    throw new AppError('INVALID_REQUEST', `${name} must not contain NUL characters (\\u0000)`);
   const ids = [
     ...new Set(
       value
