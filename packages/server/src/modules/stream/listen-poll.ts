@@ -11,7 +11,7 @@ import type { StreamHub } from './hub.js';
 import { acknowledge, loadPollPage, markHandedOver, recordDeliveryResult } from './store.js';
 
 export const LISTEN_PAGE = 50;
-/** Payload bytes per answer (past the first message), as the WebSocket backlog pages: 1 MB, not 50. */
+/** Payload bytes per answer (past the first message), as the WebSocket backlog: 50 bodies could be 50 MB. */
 export const LISTEN_PAGE_BYTES = 1024 * 1024;
 const MAX_ACKS = 100;
 
@@ -36,9 +36,9 @@ const ListenMessage = Type.Object({
 
 /**
  * The hb CLI's polling fallback: the endpoint's messages after the `after` cursor (a message id), oldest
- * first, up to 50 and about 1 MB of payload (at least one message), plus any never handed over below it (see loadPollPage). Without `after` (the CLI's
- * first poll, after every fallback from the WebSocket) only what no listener was handed yet, as the
- * WebSocket backlog: not the endpoint's whole history. With nothing new it holds the request until a
+ * first, up to 50 and about 1 MB of payload (at least one message), plus any never handed over below it
+ * (see loadPollPage). Without `after` (the CLI's first poll, after every fallback from the WebSocket) only
+ * what no listener was handed yet, as the WebSocket backlog: not the endpoint's whole history. With nothing new it holds the request until a
  * message arrives or `holdMs` passes.
  */
 export function listenPollRoutes(
