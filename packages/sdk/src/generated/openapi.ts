@@ -5121,7 +5121,7 @@ export interface paths {
         };
         /**
          * Stream a cli-mode endpoint's messages over a WebSocket (the hb CLI listener)
-         * @description A GET with `Upgrade: websocket`. After 101 Switching Protocols the server sends the messages not yet handed over, oldest first, then live ones, as `{"type":"webhook",…}` text frames, and `{"type":"ping"}` periodically; the client answers each webhook with `{"type":"delivery_result","message_id","status_code","latency_ms"}`. A refusal (key, endpoint) is a plain HTTP error before the upgrade. A replayed message is sent again, also to a listener that already had it. On shutdown the server closes listeners with 1001 (going away). Optional, for clients that acknowledge (hb): `ack=1` sends `{"type":"hello","ping_ms","backlog"}` first and every body base64; `{"type":"ack","message_id"}` hands a message over without a result; `after=<message id>` (resume point) also sends every message after it that another listener took.
+         * @description A GET with `Upgrade: websocket`. After 101 Switching Protocols the server sends the messages not yet handed over, oldest first, then live ones, as `{"type":"webhook",…}` text frames, and `{"type":"ping"}` periodically; the client answers each webhook with `{"type":"delivery_result","message_id","status_code","latency_ms"}`. A refusal (key, endpoint) is a plain HTTP error before the upgrade. A replayed message is sent again, also to a listener that already had it. On shutdown the server closes listeners with 1001 (going away); at an ephemeral endpoint's expires_at, with 4410 "endpoint expired". Optional, for clients that acknowledge (hb): `ack=1` sends `{"type":"hello","ping_ms","backlog"}` first and every body base64; `{"type":"ack","message_id"}` hands a message over without a result; `after=<message id>` (resume point) also sends every message after it that another listener took.
          */
         get: {
             parameters: {
@@ -8620,8 +8620,8 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 message_id: string;
-                                /** @enum {string} */
-                                status: "queued";
+                                /** @description `queued` for a forward or cli endpoint; for a pull endpoint the event's status as the pull events API shows it (`stored`, or where a duplicate's original now stands) */
+                                status: "queued" | "stored" | "fetched" | "delivered";
                             };
                             meta: {
                                 request_id: string;

@@ -110,5 +110,44 @@ for (const kind of storeKinds()) {
       assert.equal(await count('inbound_messages', keep.id), 1, 'other endpoints keep their messages');
       assert.equal((await api('GET', `/v1/inbound-messages/${id}`)).status, 404);
     });
+
+    /** The close code and reason the server closed the listener with; fails if still open after 10 s. */
+    const closed = (listener: TestListener) =>
+      new Promise<{ code: number; reason: string }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the listener is still open after 10 s')), 10_000);
+        listener.socket.once('close', (code, reason) => {
+          clearTimeout(timer);
+          resolve({ code, reason: reason.toString() });
+        });
+      });
+
+    it('a connected listener is closed with 4410 "endpoint expired" when the sweep removes its endpoint', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli', ephemeral: true, ttl_minutes: 1 });
+      const keep = await createInbound(api, { mode: 'cli' });
+      const listener = await TestListener.connect(server.url, server.apiKey, endpoint.id);
+      const other = await TestListener.connect(server.url, server.apiKey, keep.id);
+      const gone = closed(listener);
+      await ingest(endpoint.ingest_url, { body: 'one' });
+      await listener.waitFor(1);
+      await expire(endpoint.id);
+      const job = new RetentionJob(server.store.db, server.config, pino({ level: 'silent' }));
+      assert.ok((await job.runOnce()).endpointsExpired >= 1);
+      assert.deepEqual(await gone, { code: 4410, reason: 'endpoint expired' });
+      assert.equal(other.socket.readyState, other.socket.OPEN, 'other endpoints keep their listeners');
+      await ingest(keep.ingest_url, { body: 'still here' });
+      await other.waitFor(1);
+      await other.close();
+    });
+
+    it('a connected listener is closed with 4410 at expires_at, before any sweep', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli', ephemeral: true, ttl_minutes: 1 });
+      // A TTL of two seconds: the shortest the API takes is a minute.
+      await server.store.db.query(
+        `UPDATE inbound_endpoints SET expires_at = now() + interval '2 seconds' WHERE id = $1`,
+        [endpoint.id],
+      );
+      const listener = await TestListener.connect(server.url, server.apiKey, endpoint.id);
+      assert.deepEqual(await closed(listener), { code: 4410, reason: 'endpoint expired' });
+    });
   });
 }

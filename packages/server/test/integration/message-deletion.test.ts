@@ -325,6 +325,12 @@ for (const kind of storeKinds()) {
         "another project's key is not resolved",
       );
       assert.equal((await api('GET', '/v1/actors/lookup')).status, 400);
+      for (const query of ['api_key_id=%00', 'user_id=u1,%00x']) {
+        const nul = await api('GET', `/v1/actors/lookup?${query}`);
+        assert.equal(nul.status, 400, `${query}: ${nul.text}`);
+        assert.equal(nul.body.error.code, 'INVALID_REQUEST');
+        assert.match(nul.body.error.message, /must not contain NUL/);
+      }
     });
 
     it('documents every route in /openapi.json', async () => {

@@ -267,6 +267,31 @@ for (const kind of storeKinds()) {
       assert.equal((await api('GET', `${base}/nope`)).status, 404);
     });
 
+    it("the ingest answers the event's own status: stored, and a duplicate's current status", async () => {
+      const endpoint = await createPull(api, { idempotency_header_names: ['X-Delivery'] });
+      const send = () =>
+        ingest(endpoint.ingest_url, {
+          body: '{"a":1}',
+          headers: { 'content-type': 'application/json', 'X-Delivery': 'once' },
+        });
+      const first = await send();
+      assert.equal(first.status, 202, first.text);
+      assert.equal(first.body.data.status, 'stored');
+      const id = first.body.data.message_id;
+      const events = `/v1/pull-endpoints/${endpoint.id}/events`;
+      assert.equal((await api('GET', `${events}/${id}?preview=true`)).body.data.status, 'stored');
+
+      assert.equal((await api('GET', `${events}/${id}`)).body.data.status, 'fetched');
+      const fetched = await send();
+      assert.deepEqual(fetched.body.data, { message_id: id, status: 'fetched' });
+      await api('POST', `${events}/ack`, { body: { event_ids: [id] } });
+      const delivered = await send();
+      assert.deepEqual(delivered.body.data, { message_id: id, status: 'delivered' });
+
+      const inbound = await createInbound(api, { mode: 'cli' });
+      assert.equal((await ingest(inbound.ingest_url, { body: 'x' })).body.data.status, 'queued');
+    });
+
     it('several consumers polling one endpoint at once lose no event; each ack counts once', async () => {
       const endpoint = await createPull(api);
       const base = `/v1/pull-endpoints/${endpoint.id}/events`;

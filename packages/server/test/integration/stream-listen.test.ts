@@ -218,6 +218,37 @@ for (const kind of storeKinds()) {
       assert.equal(answered.body.data[0].body_encoding, 'base64');
     });
 
+    it('long-poll pages by bytes too: about 1 MB per answer, every large body exactly once', async () => {
+      const endpoint = await createInbound(api, { mode: 'cli' });
+      const bodies = Array.from({ length: 5 }, () => randomBytes(700 * 1024));
+      const ids: string[] = [];
+      for (const body of bodies) ids.push((await ingest(endpoint.ingest_url, { body })).body.data.message_id);
+      const path = `/v1/inbound-endpoints/${endpoint.id}/listen`;
+      const seen: string[] = [];
+      const pages: Array<{ count: number; hasMore: boolean }> = [];
+      let query = '';
+      for (let n = 0; n < 10; n++) {
+        const page = await api('GET', `${path}${query}`);
+        assert.equal(page.status, 200, page.text);
+        if (page.body.data.length === 0) break;
+        for (const message of page.body.data) {
+          const index = ids.indexOf(message.message_id);
+          assert.ok(index >= 0, message.message_id);
+          assert.ok(Buffer.from(message.body, 'base64').equals(bodies[index]!), 'byte-exact');
+          seen.push(message.message_id);
+        }
+        pages.push({ count: page.body.data.length, hasMore: page.body.meta.has_more });
+        query = `?after=${page.body.meta.next_cursor}`;
+      }
+      // 700 KB each: a second one starts below 1 MB, a third would not, so two per answer.
+      assert.deepEqual(pages, [
+        { count: 2, hasMore: true },
+        { count: 2, hasMore: true },
+        { count: 1, hasMore: false },
+      ]);
+      assert.deepEqual(seen, ids, 'every message once, in order');
+    });
+
     it('long-poll lists a message committed late below the cursor, and a replayed one, exactly once more', async () => {
       const endpoint = await createInbound(api, { mode: 'cli' });
       const path = `/v1/inbound-endpoints/${endpoint.id}/listen`;

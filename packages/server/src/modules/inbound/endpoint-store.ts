@@ -1,4 +1,5 @@
 import type { Queryable } from '../../store/db.js';
+import { ENDPOINT_GONE, INBOUND_CHANNEL } from '../stream/channel.js';
 
 /** The columns an API request may set (secrets already hashed or sealed). */
 export interface InboundSettings {
@@ -186,7 +187,8 @@ export async function rescheduleForMode(db: Queryable, endpointId: string, mode:
 
 /**
  * Removes up to `batch` ephemeral endpoints past their time, with their messages, attempts, rejections and
- * signing keys; answers how many endpoints went. SKIP LOCKED, as the other retention steps.
+ * signing keys; answers how many endpoints went. SKIP LOCKED, as the other retention steps. Notifies the
+ * stream channel for each, so every process closes the endpoint's connected listeners.
  */
 export async function removeExpiredEndpoints(db: Queryable, batch: number): Promise<number> {
   const rows = await db.query(
@@ -202,8 +204,9 @@ export async function removeExpiredEndpoints(db: Queryable, batch: number): Prom
      ), signing_keys AS (
        DELETE FROM inbound_signing_keys WHERE inbound_endpoint_id IN (SELECT id FROM gone)
      )
-     DELETE FROM inbound_endpoints WHERE id IN (SELECT id FROM gone) RETURNING id`,
-    [batch],
+     DELETE FROM inbound_endpoints WHERE id IN (SELECT id FROM gone)
+     RETURNING id, pg_notify($2, id::text || ' ' || $3)`,
+    [batch, INBOUND_CHANNEL, ENDPOINT_GONE],
   );
   return rows.length;
 }

@@ -70,7 +70,7 @@ export function ingestRoutes(services: Services): FastifyPluginAsyncTypebox {
       if (outcome.kind === 'accepted') {
         return reply
           .code(outcome.status)
-          .send(ok(request, { message_id: outcome.messageId, status: 'queued' as const }));
+          .send(ok(request, { message_id: outcome.messageId, status: outcome.state }));
       }
       if (outcome.reason === 'invalid_method') reply.header('allow', INGEST_METHODS.join(', '));
       return reply.code(outcome.status).send(errorBody(outcome.code, outcome.message, request.id));
@@ -92,7 +92,19 @@ export function ingestRoutes(services: Services): FastifyPluginAsyncTypebox {
           '2xx': Type.Object({
             data: Type.Object({
               message_id: Type.String({ format: 'uuid' }),
-              status: Type.Literal('queued'),
+              status: Type.Union(
+                [
+                  Type.Literal('queued'),
+                  Type.Literal('stored'),
+                  Type.Literal('fetched'),
+                  Type.Literal('delivered'),
+                ],
+                {
+                  description:
+                    "`queued` for a forward or cli endpoint; for a pull endpoint the event's status as " +
+                    "the pull events API shows it (`stored`, or where a duplicate's original now stands)",
+                },
+              ),
             }),
             meta: Type.Object({ request_id: Type.String() }),
           }),

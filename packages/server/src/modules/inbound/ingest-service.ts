@@ -3,6 +3,7 @@ import { safeEqual, sha256Hex } from '../../lib/crypto.js';
 import { isUuid, newUuid } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { Db } from '../../store/db.js';
+import type { EventStatus } from '../pull/event-store.js';
 import { storePullEvent } from '../pull/ingest.js';
 import * as store from './ingest-store.js';
 import { MAX_INGEST_BYTES } from './request-body.js';
@@ -29,7 +30,14 @@ export interface IngestRequest {
 }
 
 export type IngestOutcome =
-  | { kind: 'accepted'; status: number; messageId: string; duplicate: boolean }
+  | {
+      kind: 'accepted';
+      status: number;
+      messageId: string;
+      /** What the answer's `data.status` says: `queued` for an inbound message, a pull event's own status. */
+      state: 'queued' | EventStatus;
+      duplicate: boolean;
+    }
   | { kind: 'rejected'; reason: RejectionReason; status: number; code: ErrorCode; message: string };
 
 /**
@@ -119,7 +127,7 @@ export class IngestService {
         { body, headers, lookup, sourceIp, idempotencyKey, startedAt },
         this.now,
       );
-      if (stored) return this.accepted(target, stored.id, stored.duplicate);
+      if (stored) return this.accepted(target, stored.id, stored.duplicate, stored.status);
       // Paused (or disabled, or deleted) between the check and the insert: nothing was stored.
       const current = await store.findIngestTarget(this.db, target.id);
       if (current?.paused && !current.deleted_at) return reject('endpoint_paused', 'paused while received');
@@ -189,8 +197,13 @@ export class IngestService {
     return null;
   }
 
-  private accepted(target: store.IngestTarget, messageId: string, duplicate: boolean): IngestOutcome {
-    return { kind: 'accepted', status: target.ingest_response_code, messageId, duplicate };
+  private accepted(
+    target: store.IngestTarget,
+    messageId: string,
+    duplicate: boolean,
+    state: 'queued' | EventStatus = 'queued',
+  ): IngestOutcome {
+    return { kind: 'accepted', status: target.ingest_response_code, messageId, state, duplicate };
   }
 }
 

@@ -49,8 +49,11 @@ export interface NewPullEvent {
  * the idempotency key is taken, or the endpoint was paused or deleted since it was checked: a paused
  * endpoint stores nothing.
  */
-export async function insertPullEvent(db: Queryable, event: NewPullEvent): Promise<string | null> {
-  const rows = await db.query<{ id: string }>(
+export async function insertPullEvent(
+  db: Queryable,
+  event: NewPullEvent,
+): Promise<{ id: string; status: EventStatus } | null> {
+  const rows = await db.query<{ id: string; status: EventStatus }>(
     `INSERT INTO pull_events (id, project_id, pull_endpoint_id, event_type, payload, content_type, size_bytes,
                               payload_sha256, headers, source_ip, idempotency_key, ingest_processing_ms,
                               expires_at)
@@ -59,7 +62,7 @@ export async function insertPullEvent(db: Queryable, event: NewPullEvent): Promi
        FROM inbound_endpoints p
       WHERE p.id = $2 AND p.mode = 'pull' AND p.deleted_at IS NULL AND NOT p.paused AND p.active
      ON CONFLICT (pull_endpoint_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-     RETURNING id::text AS id`,
+     RETURNING id::text AS id, status`,
     [
       event.id,
       event.endpointId,
@@ -74,19 +77,19 @@ export async function insertPullEvent(db: Queryable, event: NewPullEvent): Promi
       event.processingMs,
     ],
   );
-  return rows[0]?.id ?? null;
+  return rows[0] ?? null;
 }
 
 export async function findEventByIdempotencyKey(
   db: Queryable,
   endpointId: string,
   key: string,
-): Promise<string | null> {
-  const rows = await db.query<{ id: string }>(
-    'SELECT id::text AS id FROM pull_events WHERE pull_endpoint_id = $1 AND idempotency_key = $2',
+): Promise<{ id: string; status: EventStatus } | null> {
+  const rows = await db.query<{ id: string; status: EventStatus }>(
+    'SELECT id::text AS id, status FROM pull_events WHERE pull_endpoint_id = $1 AND idempotency_key = $2',
     [endpointId, key],
   );
-  return rows[0]?.id ?? null;
+  return rows[0] ?? null;
 }
 
 export interface EventQuery {

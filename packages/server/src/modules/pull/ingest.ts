@@ -4,7 +4,7 @@ import type { Queryable } from '../../store/db.js';
 import type { IngestTarget } from '../inbound/ingest-store.js';
 import { REDACTED } from '../inbound/request-headers.js';
 import { extractEventType } from './event-type.js';
-import { findEventByIdempotencyKey, insertPullEvent } from './event-store.js';
+import { type EventStatus, findEventByIdempotencyKey, insertPullEvent } from './event-store.js';
 
 export interface VerifiedRequest {
   body: Buffer;
@@ -17,8 +17,8 @@ export interface VerifiedRequest {
 }
 
 /**
- * Keeps a verified request to a pull endpoint as a pull event. Returns the event id (the original one for
- * a duplicate), or null when nothing was stored because the endpoint was paused, disabled or deleted
+ * Keeps a verified request to a pull endpoint as a pull event. Returns the event id and status (the original
+ * event's, as it stands now, for a duplicate), or null when nothing was stored because the endpoint was paused, disabled or deleted
  * after it was checked.
  */
 export async function storePullEvent(
@@ -26,17 +26,17 @@ export async function storePullEvent(
   target: IngestTarget,
   request: VerifiedRequest,
   now: () => number,
-): Promise<{ id: string; duplicate: boolean } | null> {
+): Promise<{ id: string; status: EventStatus; duplicate: boolean } | null> {
   if (request.idempotencyKey) {
     const existing = await findEventByIdempotencyKey(db, target.id, request.idempotencyKey);
-    if (existing) return { id: existing, duplicate: true };
+    if (existing) return { ...existing, duplicate: true };
   }
   const eventType = extractEventType(
     { source: target.event_type_source, path: target.event_type_path },
     request.body,
     request.lookup,
   );
-  const id = await insertPullEvent(db, {
+  const inserted = await insertPullEvent(db, {
     id: newUuid(),
     endpointId: target.id,
     eventType,
@@ -51,12 +51,12 @@ export async function storePullEvent(
     idempotencyKey: request.idempotencyKey,
     processingMs: Math.max(0, Math.round(now() - request.startedAt)),
   });
-  if (id) return { id, duplicate: false };
+  if (inserted) return { ...inserted, duplicate: false };
   // A concurrent request with the same key won the insert, or the endpoint changed meanwhile.
   const winner = request.idempotencyKey
     ? await findEventByIdempotencyKey(db, target.id, request.idempotencyKey)
     : null;
-  return winner ? { id: winner, duplicate: true } : null;
+  return winner ? { ...winner, duplicate: true } : null;
 }
 
 /**

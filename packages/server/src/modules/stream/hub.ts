@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../store/db.js';
-import { INBOUND_CHANNEL } from './channel.js';
+import { ENDPOINT_GONE, INBOUND_CHANNEL } from './channel.js';
 import { loadMessages, type StreamMessage } from './store.js';
 
-/** A new message for the endpoint, or `null`: something may have been missed, re-read from the store. */
-export type HubListener = (message: StreamMessage | null) => void;
+/**
+ * A new message for the endpoint, or `null`: something may have been missed, re-read from the store; or
+ * ENDPOINT_GONE: the endpoint no longer exists.
+ */
+export type HubListener = (message: StreamMessage | null | typeof ENDPOINT_GONE) => void;
 
 /**
  * Fans new cli-mode messages out to the listeners of this process. Every API process LISTENs on one
@@ -57,6 +60,11 @@ export class StreamHub {
     if (this.closed) return;
     if (payload === '') {
       for (const set of this.listeners.values()) for (const listener of [...set]) listener(null);
+      return;
+    }
+    const [endpointId, id] = payload.split(' ');
+    if (id === ENDPOINT_GONE) {
+      for (const listener of [...(this.listeners.get(endpointId!) ?? [])]) listener(ENDPOINT_GONE);
       return;
     }
     this.pending.push(payload);

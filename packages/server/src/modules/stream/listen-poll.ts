@@ -8,15 +8,11 @@ import type { Services } from '../../services.js';
 import { cliEndpoint } from './endpoint.js';
 import { webhookFrame } from './frames.js';
 import type { StreamHub } from './hub.js';
-import {
-  acknowledge,
-  loadNotHandedOver,
-  loadPollPage,
-  markHandedOver,
-  recordDeliveryResult,
-} from './store.js';
+import { acknowledge, loadPollPage, markHandedOver, recordDeliveryResult } from './store.js';
 
 export const LISTEN_PAGE = 50;
+/** Payload bytes per answer (past the first message), as the WebSocket backlog: 50 bodies could be 50 MB. */
+export const LISTEN_PAGE_BYTES = 1024 * 1024;
 const MAX_ACKS = 100;
 
 const Ack = Type.Object(
@@ -43,9 +39,9 @@ const ListenMessage = Type.Object({
 
 /**
  * The hb CLI's polling fallback: the endpoint's messages after the `after` cursor (a message id), oldest
- * first, up to 50, plus any never handed over below it (see loadPollPage). Without `after` (the CLI's
- * first poll, after every fallback from the WebSocket) only what no listener was handed yet, as the
- * WebSocket backlog: not the endpoint's whole history. With nothing new it holds the request until a
+ * first, up to 50 and about 1 MB of payload (at least one message), plus any never handed over below it
+ * (see loadPollPage). Without `after` (the CLI's first poll, after every fallback from the WebSocket) only
+ * what no listener was handed yet, as the WebSocket backlog: not the endpoint's whole history. With nothing new it holds the request until a
  * message arrives or `holdMs` passes.
  */
 export function listenPollRoutes(
@@ -93,16 +89,12 @@ export function listenPollRoutes(
         if (after !== undefined && !isUuid(after))
           throw new AppError('INVALID_REQUEST', 'after must be a message id');
         const cursor = after?.toLowerCase() ?? null;
-        const read = () =>
-          cursor === null
-            ? loadNotHandedOver(services.db, endpoint.id, null, LISTEN_PAGE + 1)
-            : loadPollPage(services.db, endpoint.id, cursor, LISTEN_PAGE + 1);
-        let rows = await read();
-        if (rows.length === 0 && holdMs > 0) {
+        const read = () => loadPollPage(services.db, endpoint.id, cursor, LISTEN_PAGE, LISTEN_PAGE_BYTES);
+        let { messages: page, hasMore } = await read();
+        if (page.length === 0 && holdMs > 0) {
           await waitForMessage(hub, endpoint.id, holdMs, request.raw);
-          rows = await read();
+          ({ messages: page, hasMore } = await read());
         }
-        const page = rows.slice(0, LISTEN_PAGE);
         if (!acks)
           await markHandedOver(
             services.db,
@@ -113,7 +105,7 @@ export function listenPollRoutes(
         const meta = {
           request_id: request.id,
           next_cursor: last !== null && cursor !== null && cursor > last ? cursor : last,
-          has_more: rows.length > LISTEN_PAGE,
+          has_more: hasMore,
         };
         const data = page.map((message) => webhookFrame(message, false, acks)).join(',');
         // Built by hand so inline JSON bodies keep their exact bytes (see frames.ts).

@@ -9,6 +9,7 @@ import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
 import type { Db } from '../../store/db.js';
 import { cliEndpoint } from './endpoint.js';
+import { ENDPOINT_GONE } from './channel.js';
 import { webhookFrame } from './frames.js';
 import {
   answerHandshakeErrorsInEnvelope,
@@ -46,7 +47,12 @@ interface Scope {
   acks: boolean;
   /** `after`: the client's resume point, the last message it handled. */
   resumeAfter: string | null;
+  /** An ephemeral endpoint's end: its listeners are closed then (EXPIRED_CLOSE). */
+  expiresAt: Date | null;
 }
+
+/** How a listener of an ephemeral endpoint is closed at its expiry (4000–4999: for applications). */
+export const EXPIRED_CLOSE = { code: 4410, reason: 'endpoint expired' } as const;
 
 /**
  * `GET /v1/listen?endpoint_id=…` upgraded to a WebSocket (the hb CLI's stream). The API key and the
@@ -82,7 +88,8 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
             '`{"type":"ping"}` periodically; the client answers each webhook with ' +
             '`{"type":"delivery_result","message_id","status_code","latency_ms"}`. A refusal (key, endpoint) is ' +
             'a plain HTTP error before the upgrade. A replayed message is sent again, also to a listener ' +
-            'that already had it. On shutdown the server closes listeners with 1001 (going away). Optional, for ' +
+            'that already had it. On shutdown the server closes listeners with 1001 (going away); at an ' +
+            'ephemeral endpoint\'s expires_at, with 4410 "endpoint expired". Optional, for ' +
             'clients that acknowledge (hb): `ack=1` sends `{"type":"hello","ping_ms","backlog"}` first and every ' +
             'body base64; `{"type":"ack","message_id"}` hands a message over without a result; ' +
             '`after=<message id>` (resume point) also sends every message after it that another listener took.',
@@ -106,6 +113,7 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
             endpointId: endpoint.id,
             acks: ack === '1',
             resumeAfter: after?.toLowerCase() ?? null,
+            expiresAt: endpoint.expires_at,
           });
           rememberRequestId(request);
         },
@@ -136,6 +144,7 @@ class ListenSession {
   private closed = false;
   private unsubscribe: (() => void) | null = null;
   private ping: NodeJS.Timeout | null = null;
+  private expiry: NodeJS.Timeout | null = null;
   /** Frames are written one at a time, each after the previous one has reached the kernel. */
   private writes: Promise<void> = Promise.resolve();
   private queuedBytes = 0;
@@ -157,6 +166,10 @@ class ListenSession {
     });
     this.ping = setInterval(() => this.write(() => '{"type":"ping"}'), pingMs);
     this.ping.unref();
+    const { expiresAt } = this.scope;
+    // The sweep also closes them (ENDPOINT_GONE), from any process, but may run long after expires_at.
+    if (expiresAt)
+      this.expiry = setTimeout(() => this.expire(), Math.min(expiresAt.getTime() - Date.now(), 2 ** 31 - 1));
     try {
       // Subscribed before the backlog is read: whatever commits from now on is either in the backlog or
       // notified (or both, and then sent once).
@@ -181,8 +194,16 @@ class ListenSession {
     }
   }
 
-  private onHub(message: StreamMessage | null): void {
+  private expire(): void {
+    if (!this.closed) this.socket.close(EXPIRED_CLOSE.code, EXPIRED_CLOSE.reason);
+  }
+
+  private onHub(message: StreamMessage | null | typeof ENDPOINT_GONE): void {
     if (this.closed) return;
+    if (message === ENDPOINT_GONE) {
+      this.expire();
+      return;
+    }
     if (message && this.queuedBytes >= MAX_QUEUED_BYTES) {
       this.behind = true;
       return;
@@ -290,6 +311,7 @@ class ListenSession {
   private stop(): void {
     this.closed = true;
     if (this.ping) clearInterval(this.ping);
+    if (this.expiry) clearTimeout(this.expiry);
     this.unsubscribe?.();
   }
 }

@@ -79,26 +79,41 @@ export function loadNotHandedOver(
 }
 
 /**
- * A page for the polling cursor, oldest first: the endpoint's messages after `afterId`, and also those at
- * or before it that were never handed over. UUIDv7 ids are taken before the insert commits, so a message
- * from a slower ingest (or another process) can become visible with an id below a cursor already given
- * out; a replayed message also sits below it. Pages are marked handed over (markHandedOver), so such a
- * message is listed once more and no more.
+ * A page for the polling fallback, oldest first: at most `limit` messages and no more than fit in
+ * `maxBytes` of payload (always at least one, as the WebSocket backlog), with whether more are waiting.
+ * Without `afterId` the page is what no listener was handed (as loadNotHandedOver). With it: the messages
+ * after `afterId`, and also those at or before it that were never handed over. UUIDv7 ids are taken before
+ * the insert commits, so a message from a slower ingest (or another process) can become visible with an id
+ * below a cursor already given out; a replayed message also sits below it. Pages are marked handed over
+ * (markHandedOver), so such a message is listed once more and no more.
  */
-export function loadPollPage(
+export async function loadPollPage(
   db: Queryable,
   endpointId: string,
   afterId: string | null,
   limit: number,
-): Promise<StreamMessage[]> {
-  return select(
-    db,
-    `SELECT ${COLUMNS} FROM inbound_messages
-      WHERE inbound_endpoint_id = $1 AND deleted_at IS NULL
-        AND ($2::uuid IS NULL OR id > $2::uuid OR handed_over_at IS NULL)
-      ORDER BY id LIMIT $3`,
-    [endpointId, afterId, limit],
+  maxBytes: number,
+): Promise<{ messages: StreamMessage[]; hasMore: boolean }> {
+  // The candidates (one more than a page, no payloads) decide both the page and has_more, so a page cut
+  // short by bytes still says more are waiting.
+  const rows = await db.query<Row & { candidates: number }>(
+    `WITH candidates AS (
+       SELECT id, sum(size_bytes) OVER (ORDER BY id) - size_bytes AS bytes_before,
+              row_number() OVER (ORDER BY id) AS n
+         FROM inbound_messages
+        WHERE inbound_endpoint_id = $1 AND deleted_at IS NULL
+          AND (CASE WHEN $2::uuid IS NULL THEN handed_over_at IS NULL
+                    ELSE id > $2::uuid OR handed_over_at IS NULL END)
+        ORDER BY id LIMIT $3::int + 1
+     )
+     SELECT ${COLUMNS}, (SELECT count(*) FROM candidates)::int AS candidates
+       FROM inbound_messages
+      WHERE id IN (SELECT id FROM candidates WHERE n <= $3::int AND bytes_before < $4)
+      ORDER BY id`,
+    [endpointId, afterId, limit, maxBytes],
   );
+  const hasMore = rows.length > 0 && rows[0]!.candidates > rows.length;
+  return { messages: rows.map(({ candidates: _, ...row }) => toMessage(row)), hasMore };
 }
 
 /** Messages a poll returned: a later poll no longer lists them below its cursor, nor a socket's backlog. */
