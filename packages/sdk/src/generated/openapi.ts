@@ -8735,8 +8735,8 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 message_id: string;
-                                /** @enum {string} */
-                                status: "queued";
+                                /** @description `queued` for a forward or cli endpoint; for a pull endpoint the event's status as the pull events API shows it (`stored`, or where a duplicate's original now stands) */
+                                status: "queued" | "stored" | "fetched" | "delivered";
                             };
                             meta: {
                                 request_id: string;
@@ -8836,8 +8836,8 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 message_id: string;
-                                /** @enum {string} */
-                                status: "queued";
+                                /** @description `queued` for a forward or cli endpoint; for a pull endpoint the event's status as the pull events API shows it (`stored`, or where a duplicate's original now stands) */
+                                status: "queued" | "stored" | "fetched" | "delivered";
                             };
                             meta: {
                                 request_id: string;
@@ -8940,8 +8940,8 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 message_id: string;
-                                /** @enum {string} */
-                                status: "queued";
+                                /** @description `queued` for a forward or cli endpoint; for a pull endpoint the event's status as the pull events API shows it (`stored`, or where a duplicate's original now stands) */
+                                status: "queued" | "stored" | "fetched" | "delivered";
                             };
                             meta: {
                                 request_id: string;
