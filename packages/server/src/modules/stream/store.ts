@@ -38,6 +38,24 @@ async function select(db: Queryable, sql: string, params: unknown[]): Promise<St
   return (await db.query<Row>(sql, params)).map(toMessage);
 }
 
+/**
+ * The endpoint's (parameter $1) live messages matching `where`, oldest first: at most `$<limitParam>`, and
+ * no more than fit in `$<bytesParam>` bytes of payload (always at least one), so a backlog of large bodies
+ * is read a few at a time rather than as one result of many megabytes.
+ */
+function boundedPage(where: string, limitParam: number, bytesParam: number): string {
+  return `SELECT ${COLUMNS} FROM inbound_messages
+      WHERE id IN (
+        SELECT id FROM (
+          SELECT id, sum(size_bytes) OVER (ORDER BY id) - size_bytes AS bytes_before
+            FROM inbound_messages
+           WHERE inbound_endpoint_id = $1 AND deleted_at IS NULL AND ${where}
+           ORDER BY id LIMIT $${limitParam}
+        ) page
+        WHERE bytes_before < $${bytesParam})
+      ORDER BY id`;
+}
+
 /** Messages by id, in the order asked for (ids come from trusted notifications). */
 export async function loadMessages(db: Queryable, ids: readonly string[]): Promise<StreamMessage[]> {
   const rows = await select(
@@ -50,9 +68,8 @@ export async function loadMessages(db: Queryable, ids: readonly string[]): Promi
 }
 
 /**
- * The endpoint's messages no listener has reported a result for, oldest first, after `afterId`: at most
- * `limit`, and no more than fit in `maxBytes` of payload (always at least one), so a backlog of large
- * bodies is read a few at a time rather than as one result of many megabytes.
+ * The endpoint's messages no listener has reported a result for, oldest first, after `afterId`, paged by
+ * count and bytes (boundedPage).
  */
 export function loadNotHandedOver(
   db: Queryable,
@@ -61,21 +78,12 @@ export function loadNotHandedOver(
   limit: number,
   maxBytes: number = Number.MAX_SAFE_INTEGER,
 ): Promise<StreamMessage[]> {
-  return select(
-    db,
-    `SELECT ${COLUMNS} FROM inbound_messages
-      WHERE id IN (
-        SELECT id FROM (
-          SELECT id, sum(size_bytes) OVER (ORDER BY id) - size_bytes AS bytes_before
-            FROM inbound_messages
-           WHERE inbound_endpoint_id = $1 AND handed_over_at IS NULL AND deleted_at IS NULL
-             AND ($2::uuid IS NULL OR id > $2::uuid)
-           ORDER BY id LIMIT $3
-        ) page
-        WHERE bytes_before < $4)
-      ORDER BY id`,
-    [endpointId, afterId, limit, maxBytes],
-  );
+  return select(db, boundedPage('handed_over_at IS NULL AND ($2::uuid IS NULL OR id > $2::uuid)', 3, 4), [
+    endpointId,
+    afterId,
+    limit,
+    maxBytes,
+  ]);
 }
 
 /**
@@ -169,17 +177,7 @@ export function loadResumeBacklog(
 ): Promise<StreamMessage[]> {
   return select(
     db,
-    `SELECT ${COLUMNS} FROM inbound_messages
-      WHERE id IN (
-        SELECT id FROM (
-          SELECT id, sum(size_bytes) OVER (ORDER BY id) - size_bytes AS bytes_before
-            FROM inbound_messages
-           WHERE inbound_endpoint_id = $1 AND deleted_at IS NULL AND ($3::uuid IS NULL OR id > $3::uuid)
-             AND (handed_over_at IS NULL OR id > $2::uuid)
-           ORDER BY id LIMIT $4
-        ) page
-        WHERE bytes_before < $5)
-      ORDER BY id`,
+    boundedPage('($3::uuid IS NULL OR id > $3::uuid) AND (handed_over_at IS NULL OR id > $2::uuid)', 4, 5),
     [endpointId, resumeAfter, pageAfter, limit, maxBytes],
   );
 }
