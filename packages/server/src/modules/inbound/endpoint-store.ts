@@ -155,8 +155,22 @@ export async function updateInboundEndpoint(
 }
 
 /** Sets `paused` or `deleted_at`; answers whether a live endpoint of the project was changed. */
-export async function setState(
+export function setState(
   db: Queryable,
+  projectId: string,
+  id: string,
+  change: { paused: boolean } | { deleted: true },
+): Promise<boolean> {
+  return setEndpointState(db, LIVE, projectId, id, change);
+}
+
+/**
+ * Sets `paused` or `deleted_at` on the `inbound_endpoints` row `live` selects (`$1` the project, `$2` the
+ * id): inbound and pull endpoints share the table and differ only in which rows count as live.
+ */
+export async function setEndpointState(
+  db: Queryable,
+  live: string,
   projectId: string,
   id: string,
   change: { paused: boolean } | { deleted: true },
@@ -164,7 +178,7 @@ export async function setState(
   const set = 'deleted' in change ? 'deleted_at = now()' : 'paused = $3';
   const params = 'deleted' in change ? [projectId, id] : [projectId, id, change.paused];
   const rows = await db.query(
-    `UPDATE inbound_endpoints SET ${set}, updated_at = now() WHERE ${LIVE} RETURNING id`,
+    `UPDATE inbound_endpoints SET ${set}, updated_at = now() WHERE ${live} RETURNING id`,
     params,
   );
   return rows.length > 0;

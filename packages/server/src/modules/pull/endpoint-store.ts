@@ -1,5 +1,5 @@
 import type { Queryable } from '../../store/db.js';
-import type { InboundSettings } from '../inbound/endpoint-store.js';
+import { type InboundSettings, setEndpointState } from '../inbound/endpoint-store.js';
 
 /** What a pull endpoint keeps beyond an inbound endpoint's verification settings. */
 export interface PullOnlySettings {
@@ -116,19 +116,13 @@ export async function updatePullEndpoint(
 }
 
 /** Sets `paused` or `deleted_at`; answers whether a live pull endpoint of the project was changed. */
-export async function setPullState(
+export function setPullState(
   db: Queryable,
   projectId: string,
   id: string,
   change: { paused: boolean } | { deleted: true },
 ): Promise<boolean> {
-  const set = 'deleted' in change ? 'deleted_at = now()' : 'paused = $3';
-  const params = 'deleted' in change ? [projectId, id] : [projectId, id, change.paused];
-  const rows = await db.query(
-    `UPDATE inbound_endpoints SET ${set}, updated_at = now() WHERE ${LIVE} RETURNING id`,
-    params,
-  );
-  return rows.length > 0;
+  return setEndpointState(db, LIVE, projectId, id, change);
 }
 
 /** The endpoint's retrievable events (not deleted, not expired) by status. */
