@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { officialGoSdk, run } from '../helpers/official-clients.js';
+import { buildGoDriver, officialGoSdk, run } from '../helpers/official-clients.js';
 import { Receiver } from '../helpers/receiver.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
@@ -62,17 +61,7 @@ describe('the official Go SDK: pull endpoints, deletion, actors', { skip: skipRe
   let binary: string;
 
   before(async () => {
-    gopath = mkdtempSync(join(tmpdir(), 'hb-gopath-pull-'));
-    mkdirSync(join(gopath, 'src', 'github.com', 'hookbridge'), { recursive: true });
-    symlinkSync(sdk.path!, join(gopath, 'src', 'github.com', 'hookbridge', 'hookbridge-go'));
-    symlinkSync(DRIVER, join(gopath, 'src', 'hbdriver-pull'));
-    binary = join(gopath, 'hbdriver-pull');
-    const built = await run('go', ['build', '-o', binary, 'hbdriver-pull'], {
-      env: { GO111MODULE: 'off', GOPATH: gopath, GOFLAGS: '', GOCACHE: join(gopath, 'cache') },
-      cwd: gopath,
-      timeoutMs: 300_000,
-    });
-    assert.equal(built.code, 0, `go build: ${built.stderr}`);
+    ({ gopath, binary } = await buildGoDriver(sdk.path!, DRIVER, 'hbdriver-pull'));
   });
   after(() => {
     if (gopath) rmSync(gopath, { recursive: true, force: true });

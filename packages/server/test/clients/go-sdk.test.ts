@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { officialGoSdk, run } from '../helpers/official-clients.js';
+import { buildGoDriver, officialGoSdk, run } from '../helpers/official-clients.js';
 import { Receiver, status } from '../helpers/receiver.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
@@ -23,17 +21,7 @@ describe('the official Go SDK', { skip: sdk.skip }, () => {
   let binary: string;
 
   before(async () => {
-    gopath = mkdtempSync(join(tmpdir(), 'hb-gopath-'));
-    mkdirSync(join(gopath, 'src', 'github.com', 'hookbridge'), { recursive: true });
-    symlinkSync(sdk.path!, join(gopath, 'src', 'github.com', 'hookbridge', 'hookbridge-go'));
-    symlinkSync(DRIVER, join(gopath, 'src', 'hbdriver'));
-    binary = join(gopath, 'hbdriver');
-    const built = await run('go', ['build', '-o', binary, 'hbdriver'], {
-      env: { GO111MODULE: 'off', GOPATH: gopath, GOFLAGS: '', GOCACHE: join(gopath, 'cache') },
-      cwd: gopath,
-      timeoutMs: 300_000,
-    });
-    assert.equal(built.code, 0, `go build: ${built.stderr}`);
+    ({ gopath, binary } = await buildGoDriver(sdk.path!, DRIVER, 'hbdriver'));
   });
   after(() => {
     if (gopath) rmSync(gopath, { recursive: true, force: true });

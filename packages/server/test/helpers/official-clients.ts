@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -76,4 +76,28 @@ export function run(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/**
+ * Builds one of our Go drivers (`driverDir`, a `main` package) against the official Go SDK at `sdkPath`, in
+ * GOPATH mode in a scratch GOPATH (the SDK's go.mod is refused by Debian's Go in module mode). Returns the
+ * scratch directory (remove it when done) and the binary in it.
+ */
+export async function buildGoDriver(
+  sdkPath: string,
+  driverDir: string,
+  name: string,
+): Promise<{ gopath: string; binary: string }> {
+  const gopath = mkdtempSync(join(tmpdir(), `hb-gopath-${name}-`));
+  mkdirSync(join(gopath, 'src', 'github.com', 'hookbridge'), { recursive: true });
+  symlinkSync(sdkPath, join(gopath, 'src', 'github.com', 'hookbridge', 'hookbridge-go'));
+  symlinkSync(driverDir, join(gopath, 'src', name));
+  const binary = join(gopath, name);
+  const built = await run('go', ['build', '-o', binary, name], {
+    env: { GO111MODULE: 'off', GOPATH: gopath, GOFLAGS: '', GOCACHE: join(gopath, 'cache') },
+    cwd: gopath,
+    timeoutMs: 300_000,
+  });
+  if (built.code !== 0) throw new Error(`go build ${name}: ${built.stderr}`);
+  return { gopath, binary };
 }
