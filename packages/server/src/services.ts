@@ -14,14 +14,14 @@ import { BillingService } from './modules/billing/service.js';
 import { DownloadLinks } from './modules/exports/download-link.js';
 import { ExportService } from './modules/exports/service.js';
 import { MetricsService } from './modules/metrics/service.js';
-import { InboundMessageOperations } from './modules/inbound-messages/service.js';
-import { InboundMetricsService } from './modules/inbound-metrics/service.js';
+import { InboundMessageOperations } from './modules/inbound/messages/service.js';
+import { InboundMetricsService } from './modules/inbound/metrics/service.js';
 import { Telemetry } from './observability/telemetry.js';
-import { InboundEndpointService } from './modules/inbound/endpoint-service.js';
-import { IngestService } from './modules/inbound/ingest-service.js';
+import { InboundEndpointService } from './modules/inbound/endpoints/service.js';
+import { IngestService } from './modules/inbound/ingest/service.js';
 import { DeletionService } from './modules/deletion/service.js';
-import { PullEndpointService } from './modules/pull/endpoint-service.js';
-import { PullEventService } from './modules/pull/event-service.js';
+import { PullEndpointService } from './modules/inbound/pull/endpoint-service.js';
+import { PullEventService } from './modules/inbound/pull/event-service.js';
 import { ConsoleSessionService } from './modules/console-sessions/service.js';
 
 /** Everything a route or worker needs, built once at boot and passed down; no globals. */

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
-import { purgeExpired } from '../modules/pull/event-store.js';
-import { removeExpiredEndpoints } from '../modules/inbound/endpoint-store.js';
+import { purgeExpired } from '../modules/inbound/pull/event-store.js';
+import { removeExpiredEndpoints } from '../modules/inbound/endpoints/store.js';
 import * as store from './store.js';
 
 const BATCH = 1000;

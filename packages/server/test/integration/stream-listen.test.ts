@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sha256Hex } from '../../src/lib/crypto.js';
 import { newUuid } from '../../src/lib/ids.js';
-import { insertInboundMessage } from '../../src/modules/inbound/ingest-store.js';
+import { insertInboundMessage } from '../../src/modules/inbound/ingest/store.js';
 import type { Api } from '../helpers/http.js';
 import { createInbound, ingest, messageRow } from '../helpers/inbound.js';
 import { TestListener } from '../helpers/listener.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { webhookFrame } from '../../src/modules/stream/frames.js';
-import type { StreamMessage } from '../../src/modules/stream/store.js';
+import { webhookFrame } from '../../src/modules/inbound/listen/frames.js';
+import type { StreamMessage } from '../../src/modules/inbound/listen/store.js';
 
 const base: StreamMessage = {
   id: '01935abc-def0-7123-8567-890abcdef012',

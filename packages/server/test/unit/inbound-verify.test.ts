@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { sha256Hex } from '../../src/lib/crypto.js';
-import { idempotencyKeyOf } from '../../src/modules/inbound/ingest-service.js';
-import { collectHeaders, REDACTED, redactHeaders } from '../../src/modules/inbound/request-headers.js';
-import { checkHmac } from '../../src/modules/inbound/verify-hmac.js';
-import { isAddressAllowed, parseCidr } from '../../src/modules/inbound/verify-ip.js';
-import { checkTimestamp } from '../../src/modules/inbound/verify-timestamp.js';
-import { checkStaticToken } from '../../src/modules/inbound/verify-token.js';
+import { idempotencyKeyOf } from '../../src/modules/inbound/ingest/service.js';
+import { collectHeaders, REDACTED, redactHeaders } from '../../src/modules/inbound/ingest/request-headers.js';
+import { checkHmac } from '../../src/modules/inbound/ingest/verify-hmac.js';
+import { isAddressAllowed, parseCidr } from '../../src/modules/inbound/ingest/verify-ip.js';
+import { checkTimestamp } from '../../src/modules/inbound/ingest/verify-timestamp.js';
+import { checkStaticToken } from '../../src/modules/inbound/ingest/verify-token.js';
 
 const body = Buffer.from('{"id":"evt_1","type":"charge.succeeded"}');
 const secret = 'provider-secret';

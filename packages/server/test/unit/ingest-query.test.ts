@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { withoutParam } from '../../src/modules/inbound/ingest-service.js';
+import { withoutParam } from '../../src/modules/inbound/ingest/service.js';
 
 describe('the stored query of an ingest', () => {
   it('drops every pair of the static token parameter, however its name is encoded, and keeps the rest verbatim', () => {

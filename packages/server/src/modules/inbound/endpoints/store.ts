@@ -1,0 +1,226 @@
+import type { Queryable } from '../../../store/db.js';
+import { ENDPOINT_GONE, INBOUND_CHANNEL } from '../listen/channel.js';
+
+/** The columns an API request may set (secrets already hashed or sealed). */
+export interface InboundSettings {
+  name: string | null;
+  description: string | null;
+  mode: 'forward' | 'cli';
+  url: string | null;
+  verify_static_token: boolean;
+  token_header_name: string | null;
+  token_query_param: string | null;
+  token_value_hash: string | null;
+  verify_hmac: boolean;
+  hmac_header_name: string | null;
+  /** SecretBox ciphertext. */
+  hmac_secret: string | null;
+  timestamp_header_name: string | null;
+  timestamp_ttl_seconds: number | null;
+  verify_ip_allowlist: boolean;
+  allowed_cidrs: string[];
+  idempotency_header_names: string[];
+  ingest_response_code: number;
+  signing_enabled: boolean;
+  active: boolean;
+}
+
+export interface InboundEndpointRow extends InboundSettings {
+  id: string;
+  project_id: string;
+  secret_token_hash: string;
+  secret_token_sealed: string | null;
+  paused: boolean;
+  ephemeral: boolean;
+  /** When an ephemeral endpoint stops existing; null for the others. */
+  expires_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+// Constants of this module, never input: safe to interpolate.
+const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
+  'name',
+  'description',
+  'mode',
+  'url',
+  'verify_static_token',
+  'token_header_name',
+  'token_query_param',
+  'token_value_hash',
+  'verify_hmac',
+  'hmac_header_name',
+  'hmac_secret',
+  'timestamp_header_name',
+  'timestamp_ttl_seconds',
+  'verify_ip_allowlist',
+  'allowed_cidrs',
+  'idempotency_header_names',
+  'ingest_response_code',
+  'signing_enabled',
+  'active',
+];
+const JSON_COLUMNS = new Set<string>(['allowed_cidrs', 'idempotency_header_names']);
+const COLUMNS = `id::text AS id, project_id::text AS project_id, ${SETTING_COLUMNS.join(', ')},
+  secret_token_hash, secret_token_sealed, paused, ephemeral, expires_at, created_at, updated_at, deleted_at`;
+/**
+ * Not deleted, and not an ephemeral endpoint past its time (the sweep removes those a little later). Pull
+ * endpoints share the table but are managed under /v1/pull-endpoints only.
+ */
+const NOT_GONE = "deleted_at IS NULL AND (expires_at IS NULL OR expires_at > now()) AND mode <> 'pull'";
+const LIVE = `project_id = $1 AND id = $2 AND ${NOT_GONE}`;
+
+function values(settings: InboundSettings): unknown[] {
+  return SETTING_COLUMNS.map((column) =>
+    JSON_COLUMNS.has(column) ? JSON.stringify(settings[column]) : settings[column],
+  );
+}
+
+function placeholder(column: string, n: number): string {
+  return JSON_COLUMNS.has(column) ? `$${n}::jsonb` : `$${n}`;
+}
+
+/** `ttlMinutes` makes the endpoint ephemeral: it expires that long after now (the database's clock). */
+export async function insertInboundEndpoint(
+  db: Queryable,
+  endpoint: InboundSettings & {
+    id: string;
+    projectId: string;
+    tokenHash: string;
+    tokenSealed: string;
+    ttlMinutes: number | null;
+  },
+): Promise<InboundEndpointRow> {
+  const columns = SETTING_COLUMNS.map((column, i) => placeholder(column, i + 6)).join(', ');
+  const rows = await db.query<InboundEndpointRow>(
+    `INSERT INTO inbound_endpoints (id, project_id, secret_token_hash, secret_token_sealed, ephemeral, expires_at,
+                                    ${SETTING_COLUMNS.join(', ')})
+     VALUES ($1, $2, $3, $4, $5::int IS NOT NULL, now() + $5::int * interval '1 minute', ${columns})
+     RETURNING ${COLUMNS}`,
+    [
+      endpoint.id,
+      endpoint.projectId,
+      endpoint.tokenHash,
+      endpoint.tokenSealed,
+      endpoint.ttlMinutes,
+      ...values(endpoint),
+    ],
+  );
+  return rows[0]!;
+}
+
+export async function findInboundEndpoint(
+  db: Queryable,
+  projectId: string,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<InboundEndpointRow | null> {
+  const rows = await db.query<InboundEndpointRow>(
+    `SELECT ${COLUMNS} FROM inbound_endpoints WHERE ${LIVE}${options.lock ? ' FOR UPDATE' : ''}`,
+    [projectId, id],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * One page in id order (UUIDv7 ids are time-ordered); one row more than `limit` tells has_more. A null
+ * limit lists them all.
+ */
+export function listInboundEndpoints(
+  db: Queryable,
+  projectId: string,
+  page: { after: string | null; limit: number | null },
+): Promise<InboundEndpointRow[]> {
+  return db.query<InboundEndpointRow>(
+    `SELECT ${COLUMNS} FROM inbound_endpoints
+      WHERE project_id = $1 AND ${NOT_GONE} AND ($2::uuid IS NULL OR id > $2::uuid)
+      ORDER BY id LIMIT $3`,
+    [projectId, page.after, page.limit === null ? null : page.limit + 1],
+  );
+}
+
+export async function updateInboundEndpoint(
+  db: Queryable,
+  projectId: string,
+  id: string,
+  settings: InboundSettings,
+): Promise<InboundEndpointRow | null> {
+  const sets = SETTING_COLUMNS.map((column, i) => `${column} = ${placeholder(column, i + 3)}`).join(', ');
+  const rows = await db.query<InboundEndpointRow>(
+    `UPDATE inbound_endpoints SET ${sets}, updated_at = now() WHERE ${LIVE} RETURNING ${COLUMNS}`,
+    [projectId, id, ...values(settings)],
+  );
+  return rows[0] ?? null;
+}
+
+/** Sets `paused` or `deleted_at`; answers whether a live endpoint of the project was changed. */
+export function setState(
+  db: Queryable,
+  projectId: string,
+  id: string,
+  change: { paused: boolean } | { deleted: true },
+): Promise<boolean> {
+  return setEndpointState(db, LIVE, projectId, id, change);
+}
+
+/**
+ * Sets `paused` or `deleted_at` on the `inbound_endpoints` row `live` selects (`$1` the project, `$2` the
+ * id): inbound and pull endpoints share the table and differ only in which rows count as live.
+ */
+export async function setEndpointState(
+  db: Queryable,
+  live: string,
+  projectId: string,
+  id: string,
+  change: { paused: boolean } | { deleted: true },
+): Promise<boolean> {
+  const set = 'deleted' in change ? 'deleted_at = now()' : 'paused = $3';
+  const params = 'deleted' in change ? [projectId, id] : [projectId, id, change.paused];
+  const rows = await db.query(
+    `UPDATE inbound_endpoints SET ${set}, updated_at = now() WHERE ${live} RETURNING id`,
+    params,
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Messages still waiting when an endpoint changes mode follow it: switched to forward, they become due for
+ * the delivery engine (CLI messages have no next attempt time); switched to cli, they wait for a listener
+ * instead of a worker.
+ */
+export async function rescheduleForMode(db: Queryable, endpointId: string, mode: 'forward' | 'cli') {
+  await db.query(
+    `UPDATE inbound_messages
+        SET next_attempt_at = CASE WHEN $2 = 'forward' THEN COALESCE(next_attempt_at, now()) END,
+            handed_over_at = CASE WHEN $2 = 'cli' THEN NULL ELSE handed_over_at END, updated_at = now()
+      WHERE inbound_endpoint_id = $1 AND status IN ('queued', 'pending_retry')`,
+    [endpointId, mode],
+  );
+}
+
+/**
+ * Removes up to `batch` ephemeral endpoints past their time, with their messages, attempts, rejections and
+ * signing keys; answers how many endpoints went. SKIP LOCKED, as the other retention steps. Notifies the
+ * stream channel for each, so every process closes the endpoint's connected listeners.
+ */
+export async function removeExpiredEndpoints(db: Queryable, batch: number): Promise<number> {
+  const rows = await db.query(
+    `WITH gone AS (
+       SELECT id FROM inbound_endpoints WHERE expires_at <= now()
+        ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED
+     ), attempts AS (
+       DELETE FROM inbound_attempts WHERE inbound_endpoint_id IN (SELECT id FROM gone)
+     ), messages AS (
+       DELETE FROM inbound_messages WHERE inbound_endpoint_id IN (SELECT id FROM gone)
+     ), rejections AS (
+       DELETE FROM inbound_rejections WHERE inbound_endpoint_id IN (SELECT id FROM gone)
+     ), signing_keys AS (
+       DELETE FROM inbound_signing_keys WHERE inbound_endpoint_id IN (SELECT id FROM gone)
+     )
+     DELETE FROM inbound_endpoints WHERE id IN (SELECT id FROM gone)
+     RETURNING id, pg_notify($2, id::text || ' ' || $3)`,
+    [batch, INBOUND_CHANNEL, ENDPOINT_GONE],
+  );
+  return rows.length;
+}
