@@ -22,8 +22,15 @@ import type { Services } from './services.js';
 import { billingRoutes } from './modules/billing/routes.js';
 import { exportRoutes } from './modules/exports/routes.js';
 import { metricsRoutes } from './modules/metrics/routes.js';
-import { inboundReadRoutes } from './modules/inbound/read-side.js';
-import { inboundRoutes } from './modules/inbound/routes.js';
+import { inboundMessageRoutes } from './modules/inbound/messages/routes.js';
+import { inboundLogRoutes } from './modules/inbound/logs/routes.js';
+import { inboundMetricsRoutes } from './modules/inbound/metrics/routes.js';
+import { inboundRejectionRoutes } from './modules/inbound/rejections/routes.js';
+import { inboundEndpointRoutes } from './modules/inbound/endpoints/routes.js';
+import { inboundSigningKeyRoutes } from './modules/inbound/endpoints/signing-key-routes.js';
+import { ingestRoutes } from './modules/inbound/ingest/routes.js';
+import { listenPollRoutes } from './modules/inbound/listen/poll-routes.js';
+import { listenSocketRoutes } from './modules/inbound/listen/socket-routes.js';
 import { installHttpMetrics, prometheusRoutes } from './observability/routes.js';
 import { actorRoutes } from './modules/actors/routes.js';
 import { inboundDeletionRoutes, outboundDeletionRoutes } from './modules/deletion/routes.js';
@@ -125,11 +132,26 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(sendRoutes(services));
   await app.register(messageRoutes(services));
   await app.register(logRoutes(services));
-  await app.register(inboundReadRoutes(services));
-  await app.register(inboundRoutes(services));
+  await app.register(
+    inboundMessageRoutes({
+      inboundMessages: services.inboundMessages,
+      inboundMessageOps: services.inboundMessageOps,
+    }),
+  );
+  await app.register(inboundLogRoutes({ inboundLogs: services.inboundLogs }));
+  await app.register(inboundMetricsRoutes({ inboundMetrics: services.inboundMetrics }));
+  await app.register(inboundRejectionRoutes({ inboundRejections: services.inboundRejections }));
+  await app.register(inboundEndpointRoutes({ inbound: services.inbound }));
+  await app.register(inboundSigningKeyRoutes({ inbound: services.inbound }));
+  await app.register(ingestRoutes({ ingest: services.ingest }));
+  const listeners = { listen: services.listen, streamHub: services.streamHub };
+  await app.register(listenPollRoutes({ ...listeners, holdMs: config.listenHoldMs }));
+  await app.register(listenSocketRoutes({ ...listeners, pingMs: config.streamPingMs }));
   await app.register(outboundDeletionRoutes(services));
   await app.register(inboundDeletionRoutes(services));
-  await app.register(pullRoutes(services));
+  await app.register(
+    pullRoutes({ pull: services.pull, pullEvents: services.pullEvents, deletion: services.deletion }),
+  );
   await app.register(actorRoutes(services));
   await app.register(deliveryRoutes(services));
   await app.register(payloadRoutes(services));

@@ -15,6 +15,11 @@ import { DownloadLinks } from './modules/exports/download-link.js';
 import { ExportService } from './modules/exports/service.js';
 import { MetricsService } from './modules/metrics/service.js';
 import { InboundMessageOperations } from './modules/inbound/messages/service.js';
+import { InboundMessageQueries } from './modules/inbound/messages/queries.js';
+import { InboundLogQueries } from './modules/inbound/logs/queries.js';
+import { RejectionQueries } from './modules/inbound/rejections/queries.js';
+import { StreamHub } from './modules/inbound/listen/hub.js';
+import { ListenService } from './modules/inbound/listen/service.js';
 import { InboundMetricsService } from './modules/inbound/metrics/service.js';
 import { Telemetry } from './observability/telemetry.js';
 import { InboundEndpointService } from './modules/inbound/endpoints/service.js';
@@ -44,11 +49,19 @@ export interface Services {
   billing: BillingService;
   messageOps: MessageOperations;
   inboundMessageOps: InboundMessageOperations;
+  /** Reads of inbound messages, their attempts, the inbound log and the refused ingests. */
+  inboundMessages: InboundMessageQueries;
+  inboundLogs: InboundLogQueries;
+  inboundRejections: RejectionQueries;
   inboundMetrics: InboundMetricsService;
   /** Inbound endpoints and their signing keys. */
   inbound: InboundEndpointService;
   /** The public ingest URL's checks and storage. */
   ingest: IngestService;
+  /** Fans new cli-mode messages out to this process's listeners; closed with the app. */
+  streamHub: StreamHub;
+  /** What hb listen reads and reports, over the WebSocket or the long-poll. */
+  listen: ListenService;
   /** Wakes delivery workers after sends, coalesced. */
   wake: WakeNotifier;
   /** Deletion of messages, inbound messages and pull events. */
@@ -65,6 +78,7 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
   const wake = new WakeNotifier(db, log);
   const apiKeys = new ApiKeyService(db, config);
   const projects = new ProjectService(db, () => apiKeys.forgetAll());
+  const inbound = new InboundEndpointService(db, secretBox, config);
   return {
     wake,
     secretBox,
@@ -86,9 +100,14 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
     ),
     billing: new BillingService(db, config),
     inboundMessageOps: new InboundMessageOperations(db, config),
+    inboundMessages: new InboundMessageQueries(db),
+    inboundLogs: new InboundLogQueries(db),
+    inboundRejections: new RejectionQueries(db),
     inboundMetrics: new InboundMetricsService(db),
-    inbound: new InboundEndpointService(db, secretBox, config),
+    inbound,
     ingest: new IngestService(db, secretBox, wake),
+    streamHub: new StreamHub(db, log.child({ component: 'stream-hub' })),
+    listen: new ListenService(db, inbound),
     deletion: new DeletionService(db),
     pull: new PullEndpointService(db, secretBox, config),
     pullEvents: new PullEventService(db),

@@ -34,8 +34,7 @@ function newKeyFields(key: NewKey | null) {
   return key ? { signing_key_id: key.row.id, signing_secret: key.secret, key_hint: key.row.key_hint } : {};
 }
 
-export function inboundEndpointRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const { inbound } = services;
+export function inboundEndpointRoutes({ inbound }: Pick<Services, 'inbound'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/v1/inbound-endpoints',

@@ -21,7 +21,7 @@ const OTHER_METHODS = ALL_METHODS.filter((m) => !(INGEST_METHODS as readonly str
  * the handler unread, as a stream, so the endpoint and its token are checked before a byte is read and
  * an oversized body is never buffered past the limit.
  */
-export function ingestRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function ingestRoutes({ ingest }: Pick<Services, 'ingest'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
@@ -42,7 +42,7 @@ export function ingestRoutes(services: Services): FastifyPluginAsyncTypebox {
       const wildcard = request.params['*'];
       const pathSuffix =
         wildcard === undefined ? '' : path.startsWith(prefix) ? path.slice(prefix.length) : `/${wildcard}`;
-      const outcome = await services.ingest
+      const outcome = await ingest
         .ingest({
           endpointId: request.params.id,
           token: request.params.token,

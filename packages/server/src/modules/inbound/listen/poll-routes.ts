@@ -5,10 +5,8 @@ import { COMMON_ERRORS, Envelope } from '../../../http/envelope.js';
 import { AppError } from '../../../http/errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import type { Services } from '../../../services.js';
-import { cliEndpoint } from './cli-endpoint.js';
 import { webhookFrame } from './frames.js';
 import type { StreamHub } from './hub.js';
-import { acknowledge, loadPollPage, markHandedOver, recordDeliveryResult } from './store.js';
 
 export const LISTEN_PAGE = 50;
 /** Payload bytes per answer (past the first message), as the WebSocket backlog: 50 bodies could be 50 MB. */
@@ -44,12 +42,16 @@ const ListenMessage = Type.Object({
  * what no listener was handed yet, as the WebSocket backlog: not the endpoint's whole history. With nothing new it holds the request until a
  * message arrives or `holdMs` passes.
  */
-export function listenPollRoutes(
-  services: Services,
-  hub: StreamHub,
-  holdMs: number,
-): FastifyPluginAsyncTypebox {
+export function listenPollRoutes({
+  listen,
+  streamHub: hub,
+  holdMs,
+}: Pick<Services, 'listen' | 'streamHub'> & { holdMs: number }): FastifyPluginAsyncTypebox {
   return async (app) => {
+    // Before the server waits for open requests to finish: held long-polls answer at once.
+    app.addHook('preClose', async () => {
+      await hub.close();
+    });
     app.get(
       '/v1/inbound-endpoints/:id/listen',
       {
@@ -83,23 +85,19 @@ export function listenPollRoutes(
         },
       },
       async (request, reply) => {
-        const endpoint = await cliEndpoint(services, projectIdOf(request), request.params.id);
+        const endpoint = await listen.cliEndpoint(projectIdOf(request), request.params.id);
         const { after } = request.query;
         const acks = request.query.ack === '1';
         if (after !== undefined && !isUuid(after))
           throw new AppError('INVALID_REQUEST', 'after must be a message id');
         const cursor = after?.toLowerCase() ?? null;
-        const read = () => loadPollPage(services.db, endpoint.id, cursor, LISTEN_PAGE, LISTEN_PAGE_BYTES);
+        const read = () => listen.loadPollPage(endpoint.id, cursor, LISTEN_PAGE, LISTEN_PAGE_BYTES);
         let { messages: page, hasMore } = await read();
         if (page.length === 0 && holdMs > 0) {
           await waitForMessage(hub, endpoint.id, holdMs, request.raw);
           ({ messages: page, hasMore } = await read());
         }
-        if (!acks)
-          await markHandedOver(
-            services.db,
-            page.map((message) => message.id),
-          );
+        if (!acks) await listen.markHandedOver(page.map((message) => message.id));
         // A page of late messages only (all below the cursor) must not move the cursor back.
         const last = page.at(-1)?.id ?? null;
         const meta = {
@@ -138,7 +136,7 @@ export function listenPollRoutes(
       },
       async (request) => {
         const projectId = projectIdOf(request);
-        const endpoint = await cliEndpoint(services, projectId, request.params.id);
+        const endpoint = await listen.cliEndpoint(projectId, request.params.id);
         const scope = { projectId, endpointId: endpoint.id };
         let acknowledged = 0;
         const plain: string[] = [];
@@ -146,7 +144,7 @@ export function listenPollRoutes(
           const messageId = ack.message_id.toLowerCase();
           if (ack.status_code === undefined) plain.push(messageId);
           else if (
-            await recordDeliveryResult(services.db, scope, {
+            await listen.recordDeliveryResult(scope, {
               messageId,
               status: ack.status_code,
               latencyMs: ack.latency_ms ?? 0,
@@ -154,7 +152,7 @@ export function listenPollRoutes(
           )
             acknowledged++;
         }
-        acknowledged += await acknowledge(services.db, endpoint.id, plain);
+        acknowledged += await listen.acknowledge(endpoint.id, plain);
         return { data: { acknowledged }, meta: { request_id: request.id } };
       },
     );

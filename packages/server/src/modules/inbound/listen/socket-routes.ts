@@ -7,8 +7,6 @@ import { COMMON_ERRORS } from '../../../http/envelope.js';
 import { AppError } from '../../../http/errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import type { Services } from '../../../services.js';
-import type { Db } from '../../../store/db.js';
-import { cliEndpoint } from './cli-endpoint.js';
 import { ENDPOINT_GONE } from './channel.js';
 import { webhookFrame } from './frames.js';
 import {
@@ -17,14 +15,8 @@ import {
   rememberRequestId,
 } from './socket-errors.js';
 import type { StreamHub } from './hub.js';
-import {
-  acknowledge,
-  countBacklog,
-  loadNotHandedOver,
-  loadResumeBacklog,
-  recordDeliveryResult,
-  type StreamMessage,
-} from './store.js';
+import type { ListenService } from './service.js';
+import type { StreamMessage } from './store.js';
 
 const BACKLOG_PAGE = 100;
 /** A backlog page holds at most this much payload (and at least one message). */
@@ -59,7 +51,11 @@ export const EXPIRED_CLOSE = { code: 4410, reason: 'endpoint expired' } as const
  * endpoint are checked before the upgrade, so a refusal is a plain HTTP answer. `/v1/listen/v1/listen`
  * is served too: the hb CLI builds its URL by appending `/v1/listen` to a stream URL that already ends so.
  */
-export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: number): FastifyPluginAsync {
+export function listenSocketRoutes({
+  listen,
+  streamHub: hub,
+  pingMs,
+}: Pick<Services, 'listen' | 'streamHub'> & { pingMs: number }): FastifyPluginAsync {
   const scopes = new WeakMap<FastifyRequest, Scope>();
   return async (app) => {
     await app.register(websocket, {
@@ -104,7 +100,7 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
         },
         preHandler: async (request) => {
           const projectId = projectIdOf(request);
-          const endpoint = await cliEndpoint(services, projectId, request.query.endpoint_id);
+          const endpoint = await listen.cliEndpoint(projectId, request.query.endpoint_id);
           const { after, ack } = request.query;
           if (after !== undefined && !isUuid(after))
             throw new AppError('INVALID_REQUEST', 'after must be a message id');
@@ -127,7 +123,7 @@ export function listenSocketRoutes(services: Services, hub: StreamHub, pingMs: n
         wsHandler: (socket, request) => {
           const scope = scopes.get(request)!;
           const log = request.log.child({ inbound_endpoint_id: scope.endpointId });
-          void new ListenSession(socket, scope, services.db, hub, log).start(pingMs);
+          void new ListenSession(socket, scope, listen, hub, log).start(pingMs);
         },
       });
     }
@@ -154,7 +150,7 @@ class ListenSession {
   constructor(
     private readonly socket: WebSocket,
     private readonly scope: Scope,
-    private readonly db: Db,
+    private readonly listen: ListenService,
     private readonly hub: StreamHub,
     private readonly log: FastifyBaseLogger,
   ) {}
@@ -176,7 +172,7 @@ class ListenSession {
       this.unsubscribe = await this.hub.subscribe(this.scope.endpointId, (message) => this.onHub(message));
       if (this.closed) return this.unsubscribe();
       if (this.scope.acks) {
-        const backlog = await countBacklog(this.db, this.scope.endpointId, this.scope.resumeAfter);
+        const backlog = await this.listen.countBacklog(this.scope.endpointId, this.scope.resumeAfter);
         await this.write(() => JSON.stringify({ type: 'hello', ping_ms: pingMs, backlog }));
       }
       await this.sendNotHandedOver();
@@ -230,8 +226,14 @@ class ListenSession {
     for (;;) {
       const { endpointId, resumeAfter } = this.scope;
       const page = resumeAfter
-        ? await loadResumeBacklog(this.db, endpointId, resumeAfter, after, BACKLOG_PAGE, BACKLOG_PAGE_BYTES)
-        : await loadNotHandedOver(this.db, endpointId, after, BACKLOG_PAGE, BACKLOG_PAGE_BYTES);
+        ? await this.listen.loadResumeBacklog(
+            endpointId,
+            resumeAfter,
+            after,
+            BACKLOG_PAGE,
+            BACKLOG_PAGE_BYTES,
+          )
+        : await this.listen.loadNotHandedOver(endpointId, after, BACKLOG_PAGE, BACKLOG_PAGE_BYTES);
       for (const message of page) await this.send(message);
       if (page.length === 0 || this.closed) return;
       after = page.at(-1)!.id;
@@ -287,9 +289,9 @@ class ListenSession {
     const { type, message_id: id, status_code: status, latency_ms: latency } = frame ?? {};
     if (typeof id !== 'string' || !isUuid(id)) return;
     if (type === 'ack') {
-      await acknowledge(this.db, this.scope.endpointId, [id.toLowerCase()]).catch((error) =>
-        this.log.error({ err: error }, 'could not record an ack'),
-      );
+      await this.listen
+        .acknowledge(this.scope.endpointId, [id.toLowerCase()])
+        .catch((error) => this.log.error({ err: error }, 'could not record an ack'));
       return;
     }
     if (type !== 'delivery_result') return;
@@ -298,7 +300,7 @@ class ListenSession {
       ? Math.min(Math.max(Math.round(latency as number), 0), 2 ** 31 - 1)
       : 0;
     try {
-      await recordDeliveryResult(this.db, this.scope, {
+      await this.listen.recordDeliveryResult(this.scope, {
         messageId: id.toLowerCase(),
         status: status as number,
         latencyMs,

@@ -8,7 +8,7 @@ import type { Services } from '../../../services.js';
 import { toPage } from '../../logs/store.js';
 import { StatusSchema } from '../../logs/summary.js';
 import { InboundListQueryFields, PageMeta, pageMeta, parseInboundListQuery } from '../shared/filters.js';
-import { type InboundLogRow, listInboundLogs } from './store.js';
+import type { InboundLogRow } from './store.js';
 
 const OptionalString = Type.Optional(Type.String());
 const OptionalInt = Type.Optional(Type.Integer());
@@ -46,7 +46,7 @@ export function presentInboundLog(row: InboundLogRow) {
 
 const InboundLogsQuery = Type.Object({ status: Type.Optional(StatusSchema), ...InboundListQueryFields });
 
-export function inboundLogRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function inboundLogRoutes({ inboundLogs }: Pick<Services, 'inboundLogs'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/inbound-logs',
@@ -61,10 +61,7 @@ export function inboundLogRoutes(services: Services): FastifyPluginAsyncTypebox 
       async (request) => {
         const list = parseInboundListQuery(request.query);
         const status = request.query.status ?? null;
-        const page = toPage(
-          await listInboundLogs(services.db, projectIdOf(request), { status, ...list }),
-          list.limit,
-        );
+        const page = toPage(await inboundLogs.list(projectIdOf(request), { status, ...list }), list.limit);
         return ok(request, page.rows.map(presentInboundLog), pageMeta(page));
       },
     );

@@ -4,19 +4,16 @@ import { projectIdOf } from '../../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../../http/envelope.js';
 import { AppError } from '../../../http/errors.js';
 import { isUuid } from '../../../lib/ids.js';
-import { INBOUND } from '../../../delivery/queue-source.js';
 import type { Services } from '../../../services.js';
 import { parseInboundEndpointFilter } from '../shared/filters.js';
 import { presentAttempt } from '../../messages/present.js';
 import { Attempt } from '../../messages/routes.js';
-import { listAttempts } from '../../shared/queue-reads.js';
 import {
   type ReplayRouteOptions,
   registerBulkReplayRoutes,
   registerReplayRoute,
 } from '../../shared/replay-routes.js';
 import { InboundMessage, presentInboundMessage } from './present.js';
-import { findInboundMessage } from './store.js';
 
 const TAGS = ['Inbound messages'];
 const ErrorRef = Type.Ref('ErrorEnvelope');
@@ -25,11 +22,14 @@ const IdParams = Type.Object({ id: Type.String() });
 const MAX_ATTEMPTS = 200;
 const InboundAttempt = Type.Omit(Attempt, ['processing_ms']);
 
-export function inboundMessageRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function inboundMessageRoutes({
+  inboundMessages,
+  inboundMessageOps,
+}: Pick<Services, 'inboundMessages' | 'inboundMessageOps'>): FastifyPluginAsyncTypebox {
   const replay: ReplayRouteOptions = {
     basePath: '/v1/inbound-messages',
     tags: TAGS,
-    ops: services.inboundMessageOps,
+    ops: inboundMessageOps,
     summaries: {
       replay:
         'Forward (or offer to the CLI) a final inbound message again from its stored body (at most 10 times)',
@@ -58,9 +58,7 @@ export function inboundMessageRoutes(services: Services): FastifyPluginAsyncType
       },
       async (request) => {
         const id = request.params.id;
-        const row = isUuid(id)
-          ? await findInboundMessage(services.db, projectIdOf(request), id.toLowerCase())
-          : null;
+        const row = isUuid(id) ? await inboundMessages.find(projectIdOf(request), id.toLowerCase()) : null;
         if (!row) throw new AppError('MESSAGE_NOT_FOUND');
         return ok(request, presentInboundMessage(row));
       },
@@ -83,7 +81,7 @@ export function inboundMessageRoutes(services: Services): FastifyPluginAsyncType
       async (request) => {
         const id = request.params.id;
         const rows = isUuid(id)
-          ? await listAttempts(services.db, INBOUND, projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
+          ? await inboundMessages.attempts(projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
           : [];
         const attempts = rows.slice(0, MAX_ATTEMPTS).map(({ processing_ms, ...row }) => presentAttempt(row));
         return ok(request, attempts, { has_more: rows.length > MAX_ATTEMPTS });

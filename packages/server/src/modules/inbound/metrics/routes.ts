@@ -33,8 +33,9 @@ function metricsJson(body: {
   return `{"data":${data},"success_rate":${formatRate(success_rate)}},"meta":${JSON.stringify(body.meta)}}`;
 }
 
-export function inboundMetricsRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const metrics = services.inboundMetrics;
+export function inboundMetricsRoutes({
+  inboundMetrics: metrics,
+}: Pick<Services, 'inboundMetrics'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/inbound-metrics',

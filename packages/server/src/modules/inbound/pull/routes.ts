@@ -69,8 +69,11 @@ function metricsJson(body: { data: { success_rate: number } & Record<string, unk
   return `{"data":${data},"success_rate":${formatRate(success_rate)}},"meta":${JSON.stringify(body.meta)}}`;
 }
 
-export function pullRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const { pull, pullEvents, deletion } = services;
+export function pullRoutes({
+  pull,
+  pullEvents,
+  deletion,
+}: Pick<Services, 'pull' | 'pullEvents' | 'deletion'>): FastifyPluginAsyncTypebox {
   /** The endpoint named in the path, of the caller's project: 404 otherwise. */
   const scopeOf = async (request: FastifyRequest, id: string) => {
     const projectId = projectIdOf(request);

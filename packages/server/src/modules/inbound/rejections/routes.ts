@@ -7,7 +7,7 @@ import { toRfc3339 } from '../../../lib/time.js';
 import type { Services } from '../../../services.js';
 import { InboundListQueryFields, PageMeta, pageMeta, parseInboundListQuery } from '../shared/filters.js';
 import { toPage } from '../../logs/store.js';
-import { listRejections, type RejectionRow } from './store.js';
+import type { RejectionRow } from './store.js';
 
 export const Rejection = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -40,7 +40,9 @@ function presentRejection(row: RejectionRow) {
   };
 }
 
-export function inboundRejectionRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function inboundRejectionRoutes({
+  inboundRejections,
+}: Pick<Services, 'inboundRejections'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/inbound-rejections',
@@ -54,7 +56,7 @@ export function inboundRejectionRoutes(services: Services): FastifyPluginAsyncTy
       },
       async (request) => {
         const list = parseInboundListQuery(request.query);
-        const page = toPage(await listRejections(services.db, projectIdOf(request), list), list.limit);
+        const page = toPage(await inboundRejections.list(projectIdOf(request), list), list.limit);
         return ok(request, page.rows.map(presentRejection), pageMeta(page));
       },
     );
