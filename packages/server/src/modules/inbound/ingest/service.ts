@@ -4,7 +4,7 @@ import { isUuid, newUuid } from '../../../lib/ids.js';
 import type { SecretBox } from '../../../lib/secret-box.js';
 import type { Db } from '../../../store/db.js';
 import type { EventStatus } from '../pull/event-store.js';
-import { storePullEvent } from '../pull/ingest.js';
+import { storePullEvent } from './pull-event.js';
 import * as store from './store.js';
 import { MAX_INGEST_BYTES } from './request-body.js';
 import { collectHeaders, redactHeaders, storedHeaders } from './request-headers.js';

@@ -1,10 +1,10 @@
 import { sha256Hex } from '../../../lib/crypto.js';
 import { newUuid } from '../../../lib/ids.js';
 import type { Queryable } from '../../../store/db.js';
-import type { IngestTarget } from '../ingest/store.js';
-import { REDACTED } from '../ingest/request-headers.js';
-import { extractEventType } from './event-type.js';
-import { type EventStatus, findEventByIdempotencyKey, insertPullEvent } from './event-store.js';
+import { extractEventType } from '../pull/event-type.js';
+import { type EventStatus, findEventByIdempotencyKey, insertPullEvent } from '../pull/event-store.js';
+import { REDACTED } from './request-headers.js';
+import type { IngestTarget } from './store.js';
 
 export interface VerifiedRequest {
   body: Buffer;
