@@ -49,16 +49,18 @@ export interface Services {
   billing: BillingService;
   messageOps: MessageOperations;
   inboundMessageOps: InboundMessageOperations;
-  /** Reads of inbound messages, their attempts, the inbound log and the refused ingests. */
+  /** Reads of inbound messages and their forwarding attempts. */
   inboundMessages: InboundMessageQueries;
+  /** Reads of the inbound log (`/v1/inbound-logs`). */
   inboundLogs: InboundLogQueries;
+  /** Reads of the refused ingests (`/v1/inbound-rejections`). */
   inboundRejections: RejectionQueries;
   inboundMetrics: InboundMetricsService;
   /** Inbound endpoints and their signing keys. */
   inbound: InboundEndpointService;
   /** The public ingest URL's checks and storage. */
   ingest: IngestService;
-  /** Fans new cli-mode messages out to this process's listeners; closed with the app. */
+  /** Fans new cli-mode messages out to this process's listeners; closed by the long-poll routes. */
   streamHub: StreamHub;
   /** What hb listen reads and reports, over the WebSocket or the long-poll. */
   listen: ListenService;

@@ -48,7 +48,8 @@ export function listenPollRoutes({
   holdMs,
 }: Pick<Services, 'listen' | 'streamHub'> & { holdMs: number }): FastifyPluginAsyncTypebox {
   return async (app) => {
-    // Before the server waits for open requests to finish: held long-polls answer at once.
+    // The hub is built with the services but lives as long as the app: closed before the server waits for
+    // open requests to finish, so held long-polls answer at once.
     app.addHook('preClose', async () => {
       await hub.close();
     });
