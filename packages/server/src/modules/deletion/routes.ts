@@ -7,7 +7,7 @@ import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { toRfc3339 } from '../../lib/time.js';
 import type { Services } from '../../services.js';
-import { parseEndpointFilter, parseTimestamp, STATUSES } from '../logs/filters.js';
+import { parseEndpointFilter, parseTimestamp, STATUSES } from '../messages/logs/filters.js';
 import { MAX_BATCH, MAX_DELETE_ALL } from './service.js';
 import type { Actor } from './store.js';
 import { type DeletionTable, INBOUND_MESSAGES, OUTBOUND_MESSAGES } from './tables.js';

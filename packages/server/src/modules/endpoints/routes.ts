@@ -19,7 +19,6 @@ import {
   UpdatedEndpoint,
   UpdateEndpointBody,
 } from './schemas.js';
-import { signingKeyRoutes } from './signing-key-routes.js';
 
 const NOT_FOUND = { 404: ErrorRef };
 
@@ -176,7 +175,5 @@ export function endpointRoutes(services: Services): FastifyPluginAsyncTypebox {
         return ok(request, { id, paused: false, messages_requeued: requeued });
       },
     );
-
-    await app.register(signingKeyRoutes(services));
   };
 }

@@ -11,7 +11,7 @@ import {
   pageMeta,
   parseInboundListQuery,
 } from '../inbound-logs/filters.js';
-import { toPage } from '../logs/store.js';
+import { toPage } from '../messages/logs/store.js';
 import { listRejections, type RejectionRow } from './store.js';
 
 export const Rejection = Type.Object({

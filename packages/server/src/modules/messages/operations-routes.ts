@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import type { Services } from '../../services.js';
-import { parseEndpointFilter } from '../logs/filters.js';
+import { parseEndpointFilter } from './logs/filters.js';
 import {
   MessageState,
   type ReplayRouteOptions,

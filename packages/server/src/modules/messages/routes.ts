@@ -6,10 +6,8 @@ import { OUTBOUND } from '../../delivery/queue-source.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
-import { dlqRoutes } from '../dlq/routes.js';
 import { listAttempts } from '../shared/queue-reads.js';
 import { presentAttempt, presentMessage } from './present.js';
-import { messageOperationRoutes } from './operations-routes.js';
 import { findMessage } from './store.js';
 
 const Status = Type.Union(
@@ -114,8 +112,5 @@ export function messageRoutes(services: Services): FastifyPluginAsyncTypebox {
         });
       },
     );
-
-    await app.register(messageOperationRoutes(services));
-    await app.register(dlqRoutes(services));
   };
 }

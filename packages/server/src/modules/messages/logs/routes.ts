@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { projectIdOf } from '../../http/auth.js';
-import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
-import type { Services } from '../../services.js';
+import { projectIdOf } from '../../../http/auth.js';
+import { COMMON_ERRORS, Envelope, ok } from '../../../http/envelope.js';
+import type { Services } from '../../../services.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { parseEndpointFilter, parseTimeRange } from './filters.js';
 import { listSummaries, toPage } from './store.js';
