@@ -25,7 +25,7 @@ import { PullEventService } from './modules/pull/event-service.js';
 import { ConsoleSessionService } from './modules/console-sessions/service.js';
 import { MessageQueries } from './modules/messages/queries.js';
 import { MessageLogQueries } from './modules/messages/logs/queries.js';
-import { ActorQueries } from './modules/actors/service.js';
+import { ActorQueries } from './modules/actors/queries.js';
 import { PayloadQueries } from './modules/shared/payload-queries.js';
 import { DeliveryPreviews } from './modules/shared/delivery-preview.js';
 

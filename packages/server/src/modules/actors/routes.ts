@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
-import type { ActorQueries } from './service.js';
+import type { ActorQueries } from './queries.js';
 
 /** Ids per parameter, comma-separated; more than this is a 400. */
 const MAX_IDS = 100;
