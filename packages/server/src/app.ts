@@ -14,8 +14,11 @@ import { installValidation } from './http/validation.js';
 import { randomString } from './lib/ids.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { endpointRoutes } from './modules/endpoints/routes.js';
-import { logRoutes } from './modules/logs/routes.js';
+import { logRoutes } from './modules/messages/logs/routes.js';
 import { messageRoutes } from './modules/messages/routes.js';
+import { messageOperationRoutes } from './modules/messages/operations-routes.js';
+import { dlqRoutes } from './modules/messages/dlq/routes.js';
+import { signingKeyRoutes } from './modules/endpoints/signing-key-routes.js';
 import { projectRoutes } from './modules/projects/routes.js';
 import { sendRoutes } from './modules/send/routes.js';
 import type { Services } from './services.js';
@@ -116,22 +119,30 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
 
   installUpgradeGuard(app);
-  installHttpMetrics(app, services);
+  installHttpMetrics(app, services.telemetry);
   // Cookies are parsed only by the auth hook, and only for a request without a Bearer key.
   await app.register(fastifyCookie, { hook: false });
   installAuth(app, services);
   registerOpenApiRoute(app);
-  await app.register(healthRoutes(services));
-  await app.register(prometheusRoutes(services));
-  await app.register(metricsRoutes(services));
-  await app.register(exportRoutes(services));
-  await app.register(billingRoutes(services));
-  await app.register(projectRoutes(services));
-  await app.register(apiKeyRoutes(services));
-  await app.register(endpointRoutes(services));
-  await app.register(sendRoutes(services));
-  await app.register(messageRoutes(services));
-  await app.register(logRoutes(services));
+
+  // Every route plugin of the server, each given only the services it uses; no plugin registers another.
+  // The order is the order of /openapi.json's paths.
+  await app.register(healthRoutes({ db: services.db }));
+  await app.register(prometheusRoutes({ telemetry: services.telemetry, config }));
+  await app.register(metricsRoutes({ metrics: services.metrics }));
+  await app.register(exportRoutes({ exports: services.exports, config }));
+  await app.register(billingRoutes({ billing: services.billing }));
+  await app.register(projectRoutes({ projects: services.projects }));
+  await app.register(apiKeyRoutes({ apiKeys: services.apiKeys }));
+  await app.register(endpointRoutes({ endpoints: services.endpoints, config }));
+  await app.register(signingKeyRoutes({ endpoints: services.endpoints }));
+  await app.register(sendRoutes({ send: services.send }));
+  await app.register(messageRoutes({ messageQueries: services.messageQueries }));
+  await app.register(messageOperationRoutes({ messageOps: services.messageOps }));
+  await app.register(
+    dlqRoutes({ messageLogQueries: services.messageLogQueries, messageOps: services.messageOps }),
+  );
+  await app.register(logRoutes({ messageLogQueries: services.messageLogQueries }));
   await app.register(
     inboundMessageRoutes({
       inboundMessages: services.inboundMessages,
@@ -147,17 +158,22 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const listeners = { listen: services.listen, streamHub: services.streamHub };
   await app.register(listenPollRoutes({ ...listeners, holdMs: config.listenHoldMs }));
   await app.register(listenSocketRoutes({ ...listeners, pingMs: config.streamPingMs }));
-  await app.register(outboundDeletionRoutes(services));
-  await app.register(inboundDeletionRoutes(services));
+  await app.register(outboundDeletionRoutes({ deletion: services.deletion }));
+  await app.register(inboundDeletionRoutes({ deletion: services.deletion }));
   await app.register(
     pullRoutes({ pull: services.pull, pullEvents: services.pullEvents, deletion: services.deletion }),
   );
-  await app.register(actorRoutes(services));
-  await app.register(deliveryRoutes(services));
-  await app.register(payloadRoutes(services));
-  if (services.config.console) {
-    await app.register(consoleSessionRoutes(services));
-    await installConsole(app, services);
+  await app.register(actorRoutes({ actorQueries: services.actorQueries }));
+  await app.register(deliveryRoutes({ deliveryPreviews: services.deliveryPreviews }));
+  await app.register(payloadRoutes({ payloadQueries: services.payloadQueries }));
+  if (config.console) {
+    await app.register(
+      consoleSessionRoutes({
+        consoleSessions: services.consoleSessions,
+        authFailures: services.authFailures,
+      }),
+    );
+    await installConsole(app, services.log);
   }
   return app;
 }

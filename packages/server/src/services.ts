@@ -28,6 +28,11 @@ import { DeletionService } from './modules/deletion/service.js';
 import { PullEndpointService } from './modules/inbound/pull/endpoint-service.js';
 import { PullEventService } from './modules/inbound/pull/event-service.js';
 import { ConsoleSessionService } from './modules/console-sessions/service.js';
+import { MessageQueries } from './modules/messages/queries.js';
+import { MessageLogQueries } from './modules/messages/logs/queries.js';
+import { ActorQueries } from './modules/actors/queries.js';
+import { PayloadQueries } from './modules/shared/payload-queries.js';
+import { DeliveryPreviews } from './modules/shared/delivery-preview.js';
 
 /** Everything a route or worker needs, built once at boot and passed down; no globals. */
 export interface Services {
@@ -48,6 +53,14 @@ export interface Services {
   /** Plan, usage and the optional monthly quota. */
   billing: BillingService;
   messageOps: MessageOperations;
+  /** Reads of one message, of the message log and the DLQ, of stored payloads (both directions). */
+  messageQueries: MessageQueries;
+  messageLogQueries: MessageLogQueries;
+  payloadQueries: PayloadQueries;
+  /** The request a delivery of a stored message would make now (both directions). */
+  deliveryPreviews: DeliveryPreviews;
+  /** Display names for the API key ids recorded on objects. */
+  actorQueries: ActorQueries;
   inboundMessageOps: InboundMessageOperations;
   /** Reads of inbound messages and their forwarding attempts. */
   inboundMessages: InboundMessageQueries;
@@ -81,6 +94,7 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
   const apiKeys = new ApiKeyService(db, config);
   const projects = new ProjectService(db, () => apiKeys.forgetAll());
   const inbound = new InboundEndpointService(db, secretBox, config);
+  const billing = new BillingService(db, config);
   return {
     wake,
     secretBox,
@@ -90,8 +104,13 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
     projects,
     apiKeys,
     endpoints: new EndpointService(db, secretBox, config),
-    send: new SendService(db, wake),
+    send: new SendService(db, wake, billing.quota),
     messageOps: new MessageOperations(db, config),
+    messageQueries: new MessageQueries(db),
+    messageLogQueries: new MessageLogQueries(db),
+    payloadQueries: new PayloadQueries(db),
+    deliveryPreviews: new DeliveryPreviews(db, secretBox),
+    actorQueries: new ActorQueries(db),
     authFailures: new AuthFailureLimiter(config.authFailureLimit, config.authFailureWindowMs),
     telemetry: new Telemetry(db),
     metrics: new MetricsService(db),
@@ -100,7 +119,7 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
       config.exportsDir ?? join(config.dataDir, 'exports'),
       new DownloadLinks(masterKey),
     ),
-    billing: new BillingService(db, config),
+    billing,
     inboundMessageOps: new InboundMessageOperations(db, config),
     inboundMessages: new InboundMessageQueries(db),
     inboundLogs: new InboundLogQueries(db),

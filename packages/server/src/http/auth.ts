@@ -27,7 +27,10 @@ declare module 'fastify' {
   }
 }
 
-export function installAuth(app: FastifyInstance, services: Services): void {
+export function installAuth(
+  app: FastifyInstance,
+  services: Pick<Services, 'apiKeys' | 'projects' | 'authFailures' | 'config' | 'consoleSessions'>,
+): void {
   const { apiKeys, projects, authFailures, config } = services;
   const consoleSessions = config.console ? services.consoleSessions : null;
   app.decorateRequest('principal', null);

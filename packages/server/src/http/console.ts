@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
-import type { Services } from '../services.js';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { AppError } from './errors.js';
 
 /**
@@ -39,9 +38,12 @@ export function consoleDistDir(): string | null {
  * Serves the built console at /console: hashed files under /console/assets/ are cached for a year,
  * every other path answers index.html (uncached) so the app's own router can take it.
  */
-export async function installConsole(app: FastifyInstance, services: Services): Promise<void> {
+export async function installConsole(
+  app: FastifyInstance,
+  log: Pick<FastifyBaseLogger, 'warn'>,
+): Promise<void> {
   const dist = consoleDistDir();
-  if (!dist) services.log.warn('The web console is not built (npm run build); /console answers 404');
+  if (!dist) log.warn('The web console is not built (npm run build); /console answers 404');
   await app.register(async (scope) => {
     if (dist) await scope.register(fastifyStatic, { root: dist, serve: false });
     scope.addHook('onSend', (_request, reply, payload, done) => {

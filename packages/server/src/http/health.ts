@@ -1,13 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Services } from '../services.js';
+import type { Queryable } from '../store/db.js';
 import { Envelope, ok } from './envelope.js';
 import { AppError } from './errors.js';
 
 // In the same {data, meta} envelope as every other answer.
 const Status = Envelope(Type.Object({ status: Type.String() }));
 
-export function healthRoutes(services: Services): FastifyPluginAsyncTypebox {
+/** `/readyz` asks the store itself: a readiness probe is exactly a round trip to it. */
+export function healthRoutes({ db }: { db: Queryable }): FastifyPluginAsyncTypebox {
   return async (app) => {
     const config = { auth: 'none' as const };
     app.get(
@@ -30,7 +31,7 @@ export function healthRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         try {
-          await services.db.query('SELECT 1');
+          await db.query('SELECT 1');
         } catch {
           throw new AppError('SERVICE_UNAVAILABLE', 'The store is not reachable');
         }

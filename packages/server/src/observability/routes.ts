@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../http/errors.js';
 import { safeEqual } from '../lib/crypto.js';
-import type { Services } from '../services.js';
+import type { Config } from '../config.js';
+import type { Telemetry } from './telemetry.js';
 
 const SEND_ROUTE = '/v1/webhooks/send';
 
@@ -11,8 +12,7 @@ const SEND_ROUTE = '/v1/webhooks/send';
  * Times every response by route pattern (never the raw URL, which would make a series per id) and
  * counts send acceptance. Added on the root instance so it sees every route.
  */
-export function installHttpMetrics(app: FastifyInstance, services: Services): void {
-  const { telemetry } = services;
+export function installHttpMetrics(app: FastifyInstance, telemetry: Telemetry): void {
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     telemetry.recordHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
@@ -22,8 +22,11 @@ export function installHttpMetrics(app: FastifyInstance, services: Services): vo
 }
 
 /** `GET /metrics` in the Prometheus text format; behind a bearer token when HOOKBRIDGE_METRICS_TOKEN is set. */
-export function prometheusRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const { telemetry, config } = services;
+export function prometheusRoutes(deps: {
+  telemetry: Telemetry;
+  config: Pick<Config, 'metricsToken'>;
+}): FastifyPluginAsyncTypebox {
+  const { telemetry, config } = deps;
   return async (app) => {
     app.get(
       '/metrics',

@@ -3,9 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
-import { findKeyLabels } from './store.js';
-
-import type { Services } from '../../services.js';
+import type { ActorQueries } from './queries.js';
 
 /** Ids per parameter, comma-separated; more than this is a 400. */
 const MAX_IDS = 100;
@@ -29,7 +27,7 @@ function splitIds(value: string | undefined, name: string): string[] {
  * project resolve to their label and prefix; ids of deleted keys, unknown keys and other projects' keys
  * are simply absent. A self-hosted server has no user accounts, so `users` is always empty.
  */
-export function actorRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function actorRoutes({ actorQueries }: { actorQueries: ActorQueries }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/actors/lookup',
@@ -64,10 +62,7 @@ export function actorRoutes(services: Services): FastifyPluginAsyncTypebox {
         if (userIds.length === 0 && keyIds.length === 0) {
           throw new AppError('INVALID_REQUEST', 'user_id or api_key_id is required');
         }
-        const rows = await findKeyLabels(services.db, projectIdOf(request), keyIds);
-        const api_keys = Object.fromEntries(
-          rows.map((row) => [row.id, { label: row.label ?? row.prefix, prefix: row.prefix }]),
-        );
+        const api_keys = await actorQueries.apiKeyNames(projectIdOf(request), keyIds);
         return ok(request, { users: {}, api_keys });
       },
     );

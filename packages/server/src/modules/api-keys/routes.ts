@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, NullableTimestamp, ok, Timestamp } from '../../http/envelope.js';
 import { toRfc3339 } from '../../lib/time.js';
-import type { Services } from '../../services.js';
+import type { ApiKeyService } from './service.js';
 import type { ApiKeyRow } from './store.js';
 
 export const CreateApiKeyBody = Type.Object({
@@ -41,7 +41,7 @@ function summary(row: ApiKeyRow): Static<typeof ApiKeySummary> {
   };
 }
 
-export function apiKeyRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function apiKeyRoutes({ apiKeys }: { apiKeys: ApiKeyService }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/v1/api-keys',
@@ -55,7 +55,7 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const mode = request.body.mode ?? request.principal!.mode;
-        const { row, key } = await services.apiKeys.create(projectIdOf(request), {
+        const { row, key } = await apiKeys.create(projectIdOf(request), {
           label: request.body.label,
           mode,
         });
@@ -80,7 +80,7 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsyncTypebox {
           response: { 200: Envelope(Type.Array(ApiKeySummary)), ...COMMON_ERRORS },
         },
       },
-      async (request) => ok(request, (await services.apiKeys.list(projectIdOf(request))).map(summary)),
+      async (request) => ok(request, (await apiKeys.list(projectIdOf(request))).map(summary)),
     );
 
     app.delete(
@@ -99,7 +99,7 @@ export function apiKeyRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        await services.apiKeys.delete(projectIdOf(request), request.params.key_id);
+        await apiKeys.delete(projectIdOf(request), request.params.key_id);
         return ok(request, { key_id: request.params.key_id, deleted: true });
       },
     );

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
-import type { Services } from '../../services.js';
+import type { BillingService } from './service.js';
 
 const TAGS = ['Billing'];
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
@@ -48,8 +48,7 @@ const InvoicesQuery = Type.Object({
 
 const NOT_SUPPORTED = { 501: Type.Ref('ErrorEnvelope') };
 
-export function billingRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const { billing } = services;
+export function billingRoutes({ billing }: { billing: BillingService }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/billing/subscription',

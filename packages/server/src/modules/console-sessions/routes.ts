@@ -4,8 +4,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../http/errors.js';
 import { COMMON_ERRORS, Envelope, ok, Timestamp } from '../../http/envelope.js';
 import { toRfc3339 } from '../../lib/time.js';
-import type { Services } from '../../services.js';
-import { csrfTokenFor, type OpenedSession, SESSION_COOKIE, SESSION_TTL_SECONDS } from './service.js';
+import type { AuthFailureLimiter } from '../../http/auth-failure-limiter.js';
+import {
+  type ConsoleSessionService,
+  csrfTokenFor,
+  type OpenedSession,
+  SESSION_COOKIE,
+  SESSION_TTL_SECONDS,
+} from './service.js';
 
 export const CreateSessionBody = Type.Object({
   api_key: Type.Optional(Type.String({ maxLength: 200 })),
@@ -45,8 +51,11 @@ function setCookie(request: FastifyRequest, reply: FastifyReply, value: string, 
  * so the browser never keeps the key. Every /v1 route accepts that cookie, with X-CSRF-Token on
  * anything but GET and HEAD, exactly as it accepts a Bearer key.
  */
-export function consoleSessionRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const sessions = services.consoleSessions;
+export function consoleSessionRoutes(deps: {
+  consoleSessions: ConsoleSessionService;
+  authFailures: AuthFailureLimiter;
+}): FastifyPluginAsyncTypebox {
+  const { consoleSessions: sessions, authFailures } = deps;
   return async (app) => {
     app.post(
       '/v1/console/session',
@@ -64,7 +73,7 @@ export function consoleSessionRoutes(services: Services): FastifyPluginAsyncType
         if ((apiKey === undefined) === (adminToken === undefined)) {
           throw new AppError('INVALID_REQUEST', 'Give exactly one of api_key and admin_token');
         }
-        const retryAfter = services.authFailures.retryAfterSeconds(request.ip);
+        const retryAfter = authFailures.retryAfterSeconds(request.ip);
         if (retryAfter > 0) {
           throw new AppError('RATE_LIMITED', undefined, undefined, { 'retry-after': String(retryAfter) });
         }
@@ -76,7 +85,7 @@ export function consoleSessionRoutes(services: Services): FastifyPluginAsyncType
               : await sessions.openAsAdmin(adminToken!, projectId ?? null);
         } catch (error) {
           if (error instanceof AppError && error.code === 'UNAUTHORIZED') {
-            services.authFailures.recordFailure(request.ip);
+            authFailures.recordFailure(request.ip);
           }
           throw error;
         }

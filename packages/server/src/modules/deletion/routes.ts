@@ -6,9 +6,8 @@ import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { toRfc3339 } from '../../lib/time.js';
-import type { Services } from '../../services.js';
-import { parseEndpointFilter, parseTimestamp, STATUSES } from '../logs/filters.js';
-import { MAX_BATCH, MAX_DELETE_ALL } from './service.js';
+import { parseEndpointFilter, parseTimestamp, STATUSES } from '../messages/logs/filters.js';
+import { type BatchSummary, type DeletionService, MAX_BATCH, MAX_DELETE_ALL } from './service.js';
 import type { Actor } from './store.js';
 import { type DeletionTable, INBOUND_MESSAGES, OUTBOUND_MESSAGES } from './tables.js';
 
@@ -46,10 +45,7 @@ export function actorOf(request: FastifyRequest): Actor {
   return { apiKeyId: request.principal?.kind === 'key' ? request.principal.keyId : null };
 }
 
-export function presentBatch(
-  idField: string,
-  summary: Awaited<ReturnType<Services['deletion']['deleteBatch']>>,
-) {
+export function presentBatch(idField: string, summary: BatchSummary) {
   return {
     results: summary.results.map((r) =>
       r.deleted_at
@@ -79,8 +75,10 @@ function parseInboundFilter(value: string | undefined): string | null {
   return value.toLowerCase();
 }
 
-function messageDeletionRoutes(services: Services, o: MessageDeletionOptions): FastifyPluginAsyncTypebox {
-  const { deletion } = services;
+function messageDeletionRoutes(
+  deletion: DeletionService,
+  o: MessageDeletionOptions,
+): FastifyPluginAsyncTypebox {
   const DeleteAllQuery = Type.Object({
     status: Type.Optional(Status),
     [o.endpointFilter.name]: Type.Optional(Type.String()),
@@ -193,8 +191,8 @@ function messageDeletionRoutes(services: Services, o: MessageDeletionOptions): F
   };
 }
 
-export function outboundDeletionRoutes(services: Services) {
-  return messageDeletionRoutes(services, {
+export function outboundDeletionRoutes({ deletion }: { deletion: DeletionService }) {
+  return messageDeletionRoutes(deletion, {
     basePath: '/v1/messages',
     table: OUTBOUND_MESSAGES,
     tags: ['Messages'],
@@ -203,8 +201,8 @@ export function outboundDeletionRoutes(services: Services) {
   });
 }
 
-export function inboundDeletionRoutes(services: Services) {
-  return messageDeletionRoutes(services, {
+export function inboundDeletionRoutes({ deletion }: { deletion: DeletionService }) {
+  return messageDeletionRoutes(deletion, {
     basePath: '/v1/inbound-messages',
     table: INBOUND_MESSAGES,
     tags: ['Inbound messages'],

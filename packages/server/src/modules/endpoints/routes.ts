@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { toRfc3339 } from '../../lib/time.js';
-import type { Services } from '../../services.js';
+import type { Config } from '../../config.js';
 import {
   CreatedEndpoint,
   CreateEndpointBody,
@@ -19,12 +19,15 @@ import {
   UpdatedEndpoint,
   UpdateEndpointBody,
 } from './schemas.js';
-import { signingKeyRoutes } from './signing-key-routes.js';
+import type { EndpointService } from './service.js';
 
 const NOT_FOUND = { 404: ErrorRef };
 
-export function endpointRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const { endpoints, config } = services;
+export function endpointRoutes(deps: {
+  endpoints: EndpointService;
+  config: Pick<Config, 'allowPrivateNetworks'>;
+}): FastifyPluginAsyncTypebox {
+  const { endpoints, config } = deps;
   return async (app) => {
     app.post(
       '/v1/endpoints',
@@ -176,7 +179,5 @@ export function endpointRoutes(services: Services): FastifyPluginAsyncTypebox {
         return ok(request, { id, paused: false, messages_requeued: requeued });
       },
     );
-
-    await app.register(signingKeyRoutes(services));
   };
 }

@@ -1,8 +1,8 @@
-import type { Services } from '../../services.js';
 import { signingKeyRoutes as keyRoutes } from '../shared/signing-key-routes.js';
 import { IdParams, SigningKey, TAGS } from './schemas.js';
+import type { EndpointService } from './service.js';
 
-export function signingKeyRoutes(services: Services) {
+export function signingKeyRoutes({ endpoints }: { endpoints: EndpointService }) {
   return keyRoutes({
     endpointPath: '/v1/endpoints/:id',
     tags: TAGS,
@@ -12,6 +12,6 @@ export function signingKeyRoutes(services: Services) {
     createAliases: [
       { path: '/v1/endpoints/:id/rotate-secret', summary: 'Legacy alias of adding a signing key' },
     ],
-    service: services.endpoints,
+    service: endpoints,
   });
 }

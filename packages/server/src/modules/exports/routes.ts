@@ -4,8 +4,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
-import type { Services } from '../../services.js';
+import type { Config } from '../../config.js';
 import { ExportRecord, presentExport } from './present.js';
+import type { ExportService } from './service.js';
 
 const TAGS = ['Exports'];
 const ErrorRef = Type.Ref('ErrorEnvelope');
@@ -23,8 +24,11 @@ const CreateExportBody = Type.Object(
   { additionalProperties: false },
 );
 
-export function exportRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const { exports, config } = services;
+export function exportRoutes(deps: {
+  exports: ExportService;
+  config: Pick<Config, 'publicUrl'>;
+}): FastifyPluginAsyncTypebox {
+  const { exports, config } = deps;
   return async (app) => {
     app.post(
       '/v1/exports',

@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
-import type { Services } from '../../services.js';
-import { parseEndpointFilter } from '../logs/filters.js';
+import { parseEndpointFilter } from './logs/filters.js';
+import type { MessageOperations } from './operations-service.js';
 import {
   MessageState,
   type ReplayRouteOptions,
@@ -19,8 +19,11 @@ const TAGS = ['Messages'];
 
 const plural = (n: number) => `${n} message${n === 1 ? '' : 's'}`;
 
-export function messageOperationRoutes(services: Services): FastifyPluginAsyncTypebox {
-  const ops = services.messageOps;
+export function messageOperationRoutes({
+  messageOps: ops,
+}: {
+  messageOps: MessageOperations;
+}): FastifyPluginAsyncTypebox {
   const replay: ReplayRouteOptions = {
     basePath: '/v1/messages',
     tags: TAGS,

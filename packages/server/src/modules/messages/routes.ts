@@ -2,15 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
-import { OUTBOUND } from '../../delivery/queue-source.js';
 import { AppError } from '../../http/errors.js';
-import { isUuid } from '../../lib/ids.js';
-import type { Services } from '../../services.js';
-import { dlqRoutes } from '../dlq/routes.js';
-import { listAttempts } from '../shared/queue-reads.js';
 import { presentAttempt, presentMessage } from './present.js';
-import { messageOperationRoutes } from './operations-routes.js';
-import { findMessage } from './store.js';
+import type { MessageQueries } from './queries.js';
 
 const Status = Type.Union(
   ['queued', 'delivering', 'succeeded', 'pending_retry', 'failed_permanent'].map((s) => Type.Literal(s)),
@@ -73,7 +67,11 @@ export const Attempt = Type.Object({
 const MAX_ATTEMPTS = 200;
 const IdParams = Type.Object({ id: Type.String() });
 
-export function messageRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function messageRoutes({
+  messageQueries,
+}: {
+  messageQueries: MessageQueries;
+}): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/messages/:id',
@@ -85,10 +83,7 @@ export function messageRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const id = request.params.id;
-        const row = isUuid(id)
-          ? await findMessage(services.db, projectIdOf(request), id.toLowerCase())
-          : null;
+        const row = await messageQueries.find(projectIdOf(request), request.params.id);
         if (!row) throw new AppError('MESSAGE_NOT_FOUND');
         return ok(request, presentMessage(row));
       },
@@ -105,17 +100,11 @@ export function messageRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const id = request.params.id;
-        const rows = isUuid(id)
-          ? await listAttempts(services.db, OUTBOUND, projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
-          : [];
+        const rows = await messageQueries.attempts(projectIdOf(request), request.params.id, MAX_ATTEMPTS);
         return ok(request, rows.slice(0, MAX_ATTEMPTS).map(presentAttempt), {
           has_more: rows.length > MAX_ATTEMPTS,
         });
       },
     );
-
-    await app.register(messageOperationRoutes(services));
-    await app.register(dlqRoutes(services));
   };
 }

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
-import type { Services } from '../../services.js';
+import type { MetricsService } from './service.js';
 import { WINDOWS, formatRate } from './windows.js';
 
 const TAGS = ['Metrics'];
@@ -49,7 +49,7 @@ function serializeWithRate(payload: unknown): string {
   ).replace(/"\\u0001rate:([0-9.]+)"/g, '$1');
 }
 
-export function metricsRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function metricsRoutes({ metrics }: { metrics: MetricsService }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/metrics',
@@ -62,7 +62,7 @@ export function metricsRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const data = await services.metrics.summary(projectIdOf(request), request.query);
+        const data = await metrics.summary(projectIdOf(request), request.query);
         return reply.serializer(serializeWithRate).send(ok(request, data));
       },
     );
@@ -77,7 +77,7 @@ export function metricsRoutes(services: Services): FastifyPluginAsyncTypebox {
           response: { 200: Envelope(Timeseries), ...COMMON_ERRORS, 404: Type.Ref('ErrorEnvelope') },
         },
       },
-      async (request) => ok(request, await services.metrics.timeseries(projectIdOf(request), request.query)),
+      async (request) => ok(request, await metrics.timeseries(projectIdOf(request), request.query)),
     );
   };
 }

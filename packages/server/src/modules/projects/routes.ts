@@ -4,7 +4,7 @@ import { requireAdmin } from '../../http/auth.js';
 import { AppError } from '../../http/errors.js';
 import { COMMON_ERRORS, Envelope, ok, Timestamp } from '../../http/envelope.js';
 import { toRfc3339 } from '../../lib/time.js';
-import type { Services } from '../../services.js';
+import type { ProjectService } from './service.js';
 import type { ProjectRow } from './store.js';
 
 export const Project = Type.Object({
@@ -40,7 +40,7 @@ function present(row: ProjectRow): Static<typeof Project> {
 }
 
 /** With an API key a caller sees only its own project; the admin token sees and manages all of them. */
-export function projectRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function projectRoutes({ projects }: { projects: ProjectService }): FastifyPluginAsyncTypebox {
   return async (app) => {
     const config = { auth: 'key-or-admin' as const };
 
@@ -54,8 +54,8 @@ export function projectRoutes(services: Services): FastifyPluginAsyncTypebox {
         const principal = request.principal!;
         const rows =
           principal.kind === 'admin' && !principal.projectId
-            ? await services.projects.list()
-            : [await services.projects.get(principal.projectId!)];
+            ? await projects.list()
+            : [await projects.get(principal.projectId!)];
         return ok(request, rows.map(present));
       },
     );
@@ -72,7 +72,7 @@ export function projectRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         requireAdmin(request);
-        const row = await services.projects.create({
+        const row = await projects.create({
           name: request.body.name,
           rateLimitDefault: request.body.rate_limit_default,
         });
@@ -97,7 +97,7 @@ export function projectRoutes(services: Services): FastifyPluginAsyncTypebox {
             ? true
             : principal.projectId === request.params.id;
         if (!visible) throw new AppError('NOT_FOUND', 'Project not found');
-        return ok(request, present(await services.projects.get(request.params.id)));
+        return ok(request, present(await projects.get(request.params.id)));
       },
     );
 
@@ -115,7 +115,7 @@ export function projectRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       handler: async (request) => {
         requireAdmin(request);
-        const row = await services.projects.update(request.params.id, {
+        const row = await projects.update(request.params.id, {
           name: request.body.name,
           rateLimitDefault: request.body.rate_limit_default,
         });
@@ -140,7 +140,7 @@ export function projectRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         requireAdmin(request);
-        await services.projects.delete(request.params.id);
+        await projects.delete(request.params.id);
         return ok(request, { id: request.params.id, deleted: true });
       },
     );

@@ -2,9 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
-import type { Services } from '../../services.js';
-import { validateCustomHeaders } from '../endpoints/headers.js';
-import { MAX_PAYLOAD_BYTES } from './service.js';
+import { MAX_PAYLOAD_BYTES, type SendService } from './service.js';
 
 export const SendBody = Type.Object({
   endpoint_id: Type.String({ description: 'ep_ + 32 hex' }),
@@ -35,7 +33,7 @@ export type SendResponse = Static<typeof SendAccepted>;
  */
 const SEND_BODY_LIMIT = 8 * MAX_PAYLOAD_BYTES;
 
-export function sendRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function sendRoutes({ send }: { send: SendService }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/v1/webhooks/send',
@@ -56,15 +54,12 @@ export function sendRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const body = request.body;
-        const headers = body.headers ?? {};
-        validateCustomHeaders(headers);
-        await services.billing.quota.assertWithinQuota(projectIdOf(request), request.principal!.mode);
-        const { messageId, status } = await services.send.send({
+        const { messageId, status } = await send.send({
           projectId: projectIdOf(request),
           mode: request.principal!.mode,
           endpointId: body.endpoint_id,
           payload: body.payload,
-          headers,
+          headers: body.headers ?? {},
           idempotencyKey: body.idempotency_key ?? headerValue(request.headers['idempotency-key']),
           retentionHours: body.retention_hours ?? null,
         });

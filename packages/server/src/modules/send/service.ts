@@ -5,6 +5,8 @@ import type { DirectDispatcher } from '../../delivery/direct-dispatch.js';
 import type { WakeNotifier } from '../../delivery/wake-notifier.js';
 import type { Db } from '../../store/db.js';
 import type { KeyMode } from '../api-keys/service.js';
+import type { QuotaGuard } from '../billing/quota.js';
+import { validateCustomHeaders } from '../endpoints/headers.js';
 import { SendBatcher } from './batcher.js';
 import * as store from './store.js';
 
@@ -27,6 +29,7 @@ export class SendService {
   constructor(
     private readonly db: Db,
     private readonly wake: WakeNotifier,
+    private readonly quota: QuotaGuard,
   ) {
     this.batcher = new SendBatcher(db);
   }
@@ -36,8 +39,14 @@ export class SendService {
     this.batcher.direct = direct;
   }
 
-  /** Accepts a message durably: it is committed before this resolves. */
+  /**
+   * Accepts a message durably: it is committed before this resolves. Refuses, in this order, invalid
+   * custom headers, a send over the monthly quota (a send that passes it is counted), an endpoint id not
+   * of the ep_ form and an oversized payload.
+   */
   async send(input: SendInput): Promise<{ messageId: string; status: store.MessageStatus }> {
+    validateCustomHeaders(input.headers);
+    await this.quota.assertWithinQuota(input.projectId, input.mode);
     if (!input.endpointId.startsWith('ep_')) {
       throw new AppError('INVALID_REQUEST', 'endpoint_id must be in format ep_xxx');
     }

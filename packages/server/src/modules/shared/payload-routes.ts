@@ -3,9 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
-import { isUuid } from '../../lib/ids.js';
-import type { Services } from '../../services.js';
-import { findPayload } from './payload-store.js';
+import type { PayloadQueries } from './payload-queries.js';
 
 export const MessagePayload = Type.Object({
   message_id: Type.String({ format: 'uuid' }),
@@ -33,7 +31,11 @@ function encode(payload: Uint8Array): { body: string; body_encoding: 'utf8' | 'b
  * JSON envelope (never served raw: a stored text/html body must not render on this origin). What the
  * console's message detail shows; a curl user gets the same.
  */
-export function payloadRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function payloadRoutes({
+  payloadQueries,
+}: {
+  payloadQueries: PayloadQueries;
+}): FastifyPluginAsyncTypebox {
   return async (app) => {
     const routes = [
       { path: '/v1/messages/:id/payload', table: 'messages', tag: 'Messages' },
@@ -57,9 +59,7 @@ export function payloadRoutes(services: Services): FastifyPluginAsyncTypebox {
         },
         async (request) => {
           const id = request.params.id.toLowerCase();
-          const row = isUuid(id)
-            ? await findPayload(services.db, route.table, projectIdOf(request), id)
-            : null;
+          const row = await payloadQueries.find(route.table, projectIdOf(request), id);
           if (!row) throw new AppError('MESSAGE_NOT_FOUND');
           if (!row.payload) throw new AppError('PAYLOAD_UNAVAILABLE');
           return ok(request, {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, ok } from '../../http/envelope.js';
-import { StatusSchema } from '../logs/summary.js';
+import { StatusSchema } from '../messages/logs/summary.js';
 import type { BulkReplay } from './bulk-replay.js';
 
 /** The replay, replay-all and replay-batch routes, the same for every queue but for names and wording. */

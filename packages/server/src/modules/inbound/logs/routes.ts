@@ -5,8 +5,8 @@ import { COMMON_ERRORS, Envelope, ok } from '../../../http/envelope.js';
 import { omitEmpty } from '../../../lib/objects.js';
 import { toRfc3339 } from '../../../lib/time.js';
 import type { Services } from '../../../services.js';
-import { toPage } from '../../logs/store.js';
-import { StatusSchema } from '../../logs/summary.js';
+import { toPage } from '../../messages/logs/store.js';
+import { StatusSchema } from '../../messages/logs/summary.js';
 import { InboundListQueryFields, PageMeta, pageMeta, parseInboundListQuery } from '../shared/filters.js';
 import type { InboundLogRow } from './store.js';
 

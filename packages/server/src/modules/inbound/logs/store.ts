@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../store/db.js';
-import type { Position } from '../../logs/cursor.js';
+import type { Position } from '../../messages/logs/cursor.js';
 import { keyset, positionParams } from '../shared/filters.js';
 
 export interface InboundLogRow {

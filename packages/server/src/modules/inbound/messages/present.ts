@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { omitEmpty } from '../../../lib/objects.js';
 import { toRfc3339 } from '../../../lib/time.js';
-import { StatusSchema } from '../../logs/summary.js';
+import { StatusSchema } from '../../messages/logs/summary.js';
 import type { InboundMessageRow } from './store.js';
 
 const OptionalString = Type.Optional(Type.String());

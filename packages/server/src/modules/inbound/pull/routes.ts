@@ -10,7 +10,7 @@ import type { Services } from '../../../services.js';
 import { actorOf, BatchDeleted, Deleted, presentBatch } from '../../deletion/routes.js';
 import { MAX_BATCH, MAX_DELETE_ALL } from '../../deletion/service.js';
 import { PULL_EVENTS } from '../../deletion/tables.js';
-import { parseTimestamp } from '../../logs/filters.js';
+import { parseTimestamp } from '../../messages/logs/filters.js';
 import { Metrics } from '../../metrics/routes.js';
 import { formatRate, parseWindow, WINDOWS } from '../../metrics/windows.js';
 import type { EventStatus } from './event-store.js';

@@ -6,7 +6,7 @@ import { omitEmpty } from '../../../lib/objects.js';
 import { toRfc3339 } from '../../../lib/time.js';
 import type { Services } from '../../../services.js';
 import { InboundListQueryFields, PageMeta, pageMeta, parseInboundListQuery } from '../shared/filters.js';
-import { toPage } from '../../logs/store.js';
+import { toPage } from '../../messages/logs/store.js';
 import type { RejectionRow } from './store.js';
 
 export const Rejection = Type.Object({

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../store/db.js';
 import { keyset, positionParams } from '../shared/filters.js';
-import type { Position } from '../../logs/cursor.js';
+import type { Position } from '../../messages/logs/cursor.js';
 
 export interface RejectionRow {
   id: string;

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../../http/errors.js';
 import { isUuid } from '../../../lib/ids.js';
-import { decodeCursor, encodeCursor, type Position } from '../../logs/cursor.js';
-import { parseTimeRange } from '../../logs/filters.js';
+import { decodeCursor, encodeCursor, type Position } from '../../messages/logs/cursor.js';
+import { parseTimeRange } from '../../messages/logs/filters.js';
 
 /** An inbound endpoint id used as a filter: it must be a UUID; an unknown one simply matches nothing. */
 export function parseInboundEndpointFilter(value: string | undefined): string | null {

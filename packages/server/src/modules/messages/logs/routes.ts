@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { projectIdOf } from '../../http/auth.js';
-import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
-import type { Services } from '../../services.js';
+import { projectIdOf } from '../../../http/auth.js';
+import { COMMON_ERRORS, Envelope, ok } from '../../../http/envelope.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { parseEndpointFilter, parseTimeRange } from './filters.js';
-import { listSummaries, toPage } from './store.js';
+import type { MessageLogQueries } from './queries.js';
+import { toPage } from './store.js';
 import { MessageSummary, presentSummary, StatusSchema } from './summary.js';
 
 const LogsQuery = Type.Object({
@@ -24,7 +24,11 @@ const LogsQuery = Type.Object({
   cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
 });
 
-export function logRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function logRoutes({
+  messageLogQueries,
+}: {
+  messageLogQueries: MessageLogQueries;
+}): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/logs',
@@ -46,7 +50,7 @@ export function logRoutes(services: Services): FastifyPluginAsyncTypebox {
         const query = request.query;
         const { from, to } = parseTimeRange(query.start_time, query.end_time);
         const limit = query.limit ?? 50;
-        const rows = await listSummaries(services.db, projectIdOf(request), 'created_at', {
+        const rows = await messageLogQueries.log(projectIdOf(request), {
           endpointId: parseEndpointFilter(query.endpoint_id),
           status: query.status ?? null,
           mode: query.mode ?? null,

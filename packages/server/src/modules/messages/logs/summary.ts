@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { toRfc3339 } from '../../lib/time.js';
+import { toRfc3339 } from '../../../lib/time.js';
 import { type MessageStatus, STATUSES } from './filters.js';
 
 export const StatusSchema = Type.Unsafe<MessageStatus>({ type: 'string', enum: [...STATUSES] });

@@ -1,5 +1,5 @@
-import { AppError } from '../../http/errors.js';
-import { isHexId } from '../../lib/ids.js';
+import { AppError } from '../../../http/errors.js';
+import { isHexId } from '../../../lib/ids.js';
 
 export const STATUSES = ['queued', 'delivering', 'succeeded', 'pending_retry', 'failed_permanent'] as const;
 export type MessageStatus = (typeof STATUSES)[number];

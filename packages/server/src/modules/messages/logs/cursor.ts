@@ -1,5 +1,5 @@
-import { AppError } from '../../http/errors.js';
-import { isUuid } from '../../lib/ids.js';
+import { AppError } from '../../../http/errors.js';
+import { isUuid } from '../../../lib/ids.js';
 
 /**
  * A keyset position: the sort timestamp in whole microseconds since the epoch (exact, unlike a JS Date)

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../store/db.js';
+import type { Queryable } from '../../../store/db.js';
 import type { Position } from './cursor.js';
 import type { SummaryRow } from './summary.js';
 

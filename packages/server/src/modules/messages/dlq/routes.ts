@@ -1,10 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { projectIdOf } from '../../http/auth.js';
-import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
-import type { Services } from '../../services.js';
+import { projectIdOf } from '../../../http/auth.js';
+import { COMMON_ERRORS, Envelope, ok } from '../../../http/envelope.js';
+import type { MessageOperations } from '../operations-service.js';
 import { decodeCursor, encodeCursor } from '../logs/cursor.js';
-import { listSummaries, toPage } from '../logs/store.js';
+import type { MessageLogQueries } from '../logs/queries.js';
+import { toPage } from '../logs/store.js';
 import { MessageSummary, presentSummary } from '../logs/summary.js';
 
 const ErrorRef = Type.Ref('ErrorEnvelope');
@@ -14,7 +15,11 @@ const DlqQuery = Type.Object({
 });
 
 /** The dead-letter queue: exactly the project's failed_permanent messages. */
-export function dlqRoutes(services: Services): FastifyPluginAsyncTypebox {
+export function dlqRoutes(deps: {
+  messageLogQueries: MessageLogQueries;
+  messageOps: MessageOperations;
+}): FastifyPluginAsyncTypebox {
+  const { messageLogQueries, messageOps } = deps;
   return async (app) => {
     app.get(
       '/v1/dlq/messages',
@@ -37,7 +42,7 @@ export function dlqRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const limit = request.query.limit ?? 100;
-        const rows = await listSummaries(services.db, projectIdOf(request), 'failed_at', {
+        const rows = await messageLogQueries.deadLettered(projectIdOf(request), {
           after: request.query.cursor ? decodeCursor(request.query.cursor) : null,
           limit,
         });
@@ -71,7 +76,7 @@ export function dlqRoutes(services: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const id = request.params.id.toLowerCase();
-        await services.messageOps.replayFromDlq(projectIdOf(request), id);
+        await messageOps.replayFromDlq(projectIdOf(request), id);
         return reply.code(202).send({
           message: 'Message queued for replay',
           ...ok(request, { message_id: id, status: 'replayed' }),
