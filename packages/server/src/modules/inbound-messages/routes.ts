@@ -4,7 +4,7 @@ import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
-import { INBOUND } from '../../delivery/queue-source.js';
+import { INBOUND } from '../../queues/queue-source.js';
 import type { Services } from '../../services.js';
 import { parseInboundEndpointFilter } from '../inbound-logs/filters.js';
 import { presentAttempt } from '../messages/present.js';

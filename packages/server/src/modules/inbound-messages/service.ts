@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
-import { INBOUND } from '../../delivery/queue-source.js';
+import { INBOUND } from '../../queues/queue-source.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { type Db, notify } from '../../store/db.js';

@@ -1,3 +1,5 @@
+import { payloadExpirySql } from '../../queues/payload-expiry.js';
+import { INBOUND } from '../../queues/queue-source.js';
 import type { Queryable } from '../../store/db.js';
 
 export interface InboundMessageRow {
@@ -73,8 +75,7 @@ export function replayInboundMessages(
        SELECT m.id, m.inbound_endpoint_id, m.status, e.mode, m.replay_count, m.payload IS NOT NULL AS has_payload,
               m.status IN ('succeeded', 'failed_permanent')
                 OR (e.mode = 'cli' AND m.status = 'queued' AND m.handed_over_at IS NOT NULL) AS replayable,
-              COALESCE(m.payload_expires_at,
-                COALESCE(m.delivered_at, m.failed_at, m.updated_at) + $4::int * interval '1 day') AS expires_at,
+              ${payloadExpirySql(INBOUND, '$4')} AS expires_at,
               e.deleted_at IS NOT NULL AS endpoint_deleted
          FROM inbound_messages m JOIN inbound_endpoints e ON e.id = m.inbound_endpoint_id
         WHERE m.id = ANY($1::uuid[]) AND m.project_id = $2

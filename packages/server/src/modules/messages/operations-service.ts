@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
-import { OUTBOUND } from '../../delivery/queue-source.js';
+import { OUTBOUND } from '../../queues/queue-source.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { type Db, notify } from '../../store/db.js';

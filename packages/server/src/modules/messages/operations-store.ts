@@ -1,4 +1,5 @@
-import { payloadExpirySql } from '../../retention/expiry.js';
+import { payloadExpirySql } from '../../queues/payload-expiry.js';
+import { OUTBOUND } from '../../queues/queue-source.js';
 import type { Queryable } from '../../store/db.js';
 
 /** A message as a replay found it (before any change), and whether this replay queued it. */
@@ -37,7 +38,7 @@ export function replayMessages(
   return db.query<ReplayOutcome>(
     `WITH target AS (
        SELECT m.id, m.status, m.replay_count, m.payload IS NOT NULL AS has_payload,
-              ${payloadExpirySql('$5')} AS expires_at, e.paused, e.deleted_at IS NOT NULL AS endpoint_deleted
+              ${payloadExpirySql(OUTBOUND, '$5')} AS expires_at, e.paused, e.deleted_at IS NOT NULL AS endpoint_deleted
          FROM messages m JOIN endpoints e ON e.id = m.endpoint_id
         WHERE m.id = ANY($1::uuid[]) AND m.project_id = $2
         ORDER BY m.id
