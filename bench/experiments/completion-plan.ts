@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { type Completion, writeCompletions } from '../../packages/server/src/delivery/completions.js';
-import { OUTBOUND } from '../../packages/server/src/delivery/queue-source.js';
+import { OUTBOUND } from '../../packages/server/src/queues/queue-source.js';
 import { claimDue } from '../../packages/server/src/delivery/queue-store.js';
 import { newUuid } from '../../packages/server/src/lib/ids.js';
 import type { Db } from '../../packages/server/src/store/db.js';

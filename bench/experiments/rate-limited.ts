@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { HttpSender } from '../../packages/server/src/delivery/http-sender.js';
-import { OUTBOUND } from '../../packages/server/src/delivery/queue-source.js';
+import { OUTBOUND } from '../../packages/server/src/queues/queue-source.js';
 import { DEFAULT_RETRY_POLICY } from '../../packages/server/src/delivery/retry-policy.js';
 import { DeliveryWorker } from '../../packages/server/src/delivery/worker.js';
 import { newUuid } from '../../packages/server/src/lib/ids.js';

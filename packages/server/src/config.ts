@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { DEFAULT_RETRY_POLICY, parseScheduleSeconds } from './delivery/retry-policy.js';
 
 /**
  * Every setting HookBridge reads, parsed and validated once. Nothing else reads `process.env`.
@@ -120,6 +119,29 @@ function masterKey(raw: string, env: string): Buffer | null {
   return Buffer.from(raw.trim(), 'hex');
 }
 
+/** The default delays between counted delivery attempts (HOOKBRIDGE_RETRY_SCHEDULE; spec §3). */
+export const DEFAULT_RETRY_SCHEDULE_SECONDS: readonly number[] = Object.freeze([
+  1800, 7200, 21600, 43200, 86400, 172800, 259200,
+]);
+/** The default delays after successive 429 answers (HOOKBRIDGE_RETRY_SCHEDULE_429). */
+export const DEFAULT_RETRY_SCHEDULE_429_SECONDS: readonly number[] = Object.freeze([30, 60, 120, 240, 300]);
+
+/** "30,60,120" → [30, 60, 120]; for HOOKBRIDGE_RETRY_SCHEDULE and HOOKBRIDGE_RETRY_SCHEDULE_429. */
+export function parseScheduleSeconds(text: string): number[] {
+  const out: number[] = [];
+  for (const raw of text.split(',')) {
+    const part = raw.trim();
+    const value = Number(part);
+    if (!/^\d+$/.test(part) || !Number.isSafeInteger(value) || value <= 0) {
+      throw new Error(
+        `invalid retry schedule ${JSON.stringify(text)}: expected comma-separated positive integers (seconds), got ${JSON.stringify(part)}`,
+      );
+    }
+    out.push(value);
+  }
+  return out;
+}
+
 function schedule(raw: string, env: string): number[] {
   try {
     return parseScheduleSeconds(raw);
@@ -179,13 +201,13 @@ const SETTINGS: Setting<any>[] = [
     env: 'HOOKBRIDGE_RETRY_SCHEDULE',
     key: 'retryScheduleSeconds',
     parse: schedule,
-    default: [...DEFAULT_RETRY_POLICY.slowScheduleSeconds],
+    default: [...DEFAULT_RETRY_SCHEDULE_SECONDS],
   },
   {
     env: 'HOOKBRIDGE_RETRY_SCHEDULE_429',
     key: 'retrySchedule429Seconds',
     parse: schedule,
-    default: [...DEFAULT_RETRY_POLICY.fastScheduleSeconds],
+    default: [...DEFAULT_RETRY_SCHEDULE_429_SECONDS],
   },
   {
     env: 'HOOKBRIDGE_DELIVERY_TIMEOUT_MS',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig, SETTING_NAMES } from '../src/config.js';
+import { ConfigError, loadConfig, parseScheduleSeconds, SETTING_NAMES } from '../src/config.js';
+import { DEFAULT_RETRY_POLICY } from '../src/delivery/retry-policy.js';
 
 describe('config', () => {
   it('has defaults that work for a newcomer', () => {
@@ -50,4 +51,40 @@ describe('config', () => {
     for (const name of SETTING_NAMES)
       assert.match(readme, new RegExp(`^\\|\\s*\`${name}\`\\s*\\|`, 'm'), `${name} is not in the README`);
   });
+});
+
+describe('parseScheduleSeconds', () => {
+  it('parses comma-separated positive integers', () => {
+    assert.deepEqual(parseScheduleSeconds('30,60,120'), [30, 60, 120]);
+    assert.deepEqual(parseScheduleSeconds(' 5 , 10 '), [5, 10]);
+    assert.deepEqual(parseScheduleSeconds('1800'), [1800]);
+  });
+
+  it('round-trips the defaults', () => {
+    assert.deepEqual(
+      parseScheduleSeconds(DEFAULT_RETRY_POLICY.slowScheduleSeconds.join(',')),
+      DEFAULT_RETRY_POLICY.slowScheduleSeconds,
+    );
+  });
+
+  for (const bad of [
+    '',
+    ' ',
+    '30,,60',
+    '30,',
+    '0',
+    '30,-1',
+    '1.5',
+    'abc',
+    '30;60',
+    '1e3',
+    '99999999999999999999',
+  ]) {
+    it(`rejects ${JSON.stringify(bad)} with a clear message`, () => {
+      assert.throws(
+        () => parseScheduleSeconds(bad),
+        /invalid retry schedule .*comma-separated positive integers/,
+      );
+    });
+  }
 });

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { newUuid } from '../lib/ids.js';
 import type { Completion } from './completions.js';
-import type { DeliveryResult, HttpSender } from './http-sender.js';
+import type { DeliveryResult } from './delivery-result.js';
+import type { HttpSender } from './http-sender.js';
 import type { ClaimedMessage, EndpointTarget } from './queue-store.js';
 import { type AttemptOutcome, decideNextStep, type RetryPolicy } from './retry-policy.js';
 import { signatureHeader } from './signing.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
-import type { QueueSource } from './queue-source.js';
+import type { QueueSource } from '../queues/queue-source.js';
 
 export interface AttemptRecord {
   id: string;

@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 import type { Completion } from './completions.js';
 import { HttpSender } from './http-sender.js';
-import { INBOUND, OUTBOUND } from './queue-source.js';
+import { INBOUND, OUTBOUND } from '../queues/queue-source.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 import { DeliveryWorker } from './worker.js';
 

@@ -1,7 +1,7 @@
 import type { Queryable } from '../store/db.js';
-import type { QueueSource } from './queue-source.js';
+import type { QueueSource } from '../queues/queue-source.js';
 
-export type { EndpointTarget } from './queue-source.js';
+export type { EndpointTarget } from '../queues/queue-source.js';
 
 /** A message taken by a worker, with the lease that marks it as being delivered. */
 export interface ClaimedMessage {

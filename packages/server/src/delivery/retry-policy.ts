@@ -3,6 +3,7 @@
  * A pure function of the outcome, the message's counters and the policy (spec §3); clock and randomness
  * are injected so every decision is reproducible in tests.
  */
+import { DEFAULT_RETRY_SCHEDULE_429_SECONDS, DEFAULT_RETRY_SCHEDULE_SECONDS } from '../config.js';
 
 export interface RetryPolicy {
   /** Delays between counted attempts; total attempts = length + 1. */
@@ -16,8 +17,8 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
-  slowScheduleSeconds: [1800, 7200, 21600, 43200, 86400, 172800, 259200],
-  fastScheduleSeconds: [30, 60, 120, 240, 300],
+  slowScheduleSeconds: [...DEFAULT_RETRY_SCHEDULE_SECONDS],
+  fastScheduleSeconds: [...DEFAULT_RETRY_SCHEDULE_429_SECONDS],
   fastRetryAfterCapSeconds: 3600,
   jitterRatio: 0.1,
 });
@@ -150,21 +151,4 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   const at = Date.parse(/ (?:GMT|UTC)$/i.test(text) ? text : `${text} GMT`);
   if (Number.isNaN(at)) return null;
   return Math.max(0, Math.ceil((at - nowMs) / 1000));
-}
-
-/** "30,60,120" → [30, 60, 120]; for HOOKBRIDGE_RETRY_SCHEDULE and HOOKBRIDGE_RETRY_SCHEDULE_429. */
-export function parseScheduleSeconds(text: string): number[] {
-  const parts = text.split(',');
-  const out: number[] = [];
-  for (const raw of parts) {
-    const part = raw.trim();
-    const value = Number(part);
-    if (!DELTA_SECONDS.test(part) || !Number.isSafeInteger(value) || value <= 0) {
-      throw new Error(
-        `invalid retry schedule ${JSON.stringify(text)}: expected comma-separated positive integers (seconds), got ${JSON.stringify(part)}`,
-      );
-    }
-    out.push(value);
-  }
-  return out;
 }

@@ -5,7 +5,7 @@ import type { Db } from '../store/db.js';
 import { type AttemptContext, attemptDelivery } from './attempt.js';
 import { MESSAGES_CHANNEL } from './channels.js';
 import type { DirectDispatcher, PrefetchedEndpoint } from './direct-dispatch.js';
-import type { QueueSource } from './queue-source.js';
+import type { QueueSource } from '../queues/queue-source.js';
 import { type Completion, CompletionWriter } from './completions.js';
 import * as queue from './queue-store.js';
 import { refundTokens, takeTokens } from './rate-limiter.js';

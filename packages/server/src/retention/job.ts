@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
 import { purgeExpired } from '../modules/inbound/pull/event-store.js';
 import { removeExpiredEndpoints } from '../modules/inbound/endpoints/store.js';
+import { QUEUES } from '../queues/queue-source.js';
 import * as store from './store.js';
 
 const BATCH = 1000;
@@ -67,11 +68,11 @@ export class RetentionJob {
       () => removeExpiredEndpoints(this.db, EXPIRED_ENDPOINT_BATCH),
       EXPIRED_ENDPOINT_BATCH,
     );
-    for (const table of store.RETAINED_TABLES) {
-      run.stamped += await this.drain(() => store.stampExpiry(this.db, table, retentionDays, BATCH));
-      run.payloadsRemoved += await this.drain(() => store.removeExpiredPayloads(this.db, table, BATCH));
+    for (const queue of QUEUES) {
+      run.stamped += await this.drain(() => store.stampExpiry(this.db, queue, retentionDays, BATCH));
+      run.payloadsRemoved += await this.drain(() => store.removeExpiredPayloads(this.db, queue, BATCH));
       run.messagesDeleted += await this.drain(() =>
-        store.removeExpiredMetadata(this.db, table, metadataRetentionDays, BATCH),
+        store.removeExpiredMetadata(this.db, queue, metadataRetentionDays, BATCH),
       );
     }
     run.pullEventsDeleted = await this.drain(() => purgeExpired(this.db, BATCH));

@@ -1,18 +1,6 @@
+import { payloadExpirySql } from '../queues/payload-expiry.js';
+import type { QueueSource } from '../queues/queue-source.js';
 import type { Db, Queryable } from '../store/db.js';
-import { payloadExpirySql } from './expiry.js';
-
-/** The message tables retention covers; constant names, safe to interpolate. */
-export interface RetainedTable {
-  messages: 'messages' | 'inbound_messages';
-  attempts: 'attempts' | 'inbound_attempts';
-  /** Whether a message can carry its own retention_hours (outbound sends can). */
-  perMessageHours: boolean;
-}
-
-export const RETAINED_TABLES: readonly RetainedTable[] = [
-  { messages: 'messages', attempts: 'attempts', perMessageHours: true },
-  { messages: 'inbound_messages', attempts: 'inbound_attempts', perMessageHours: false },
-];
 
 const FINAL = `status IN ('succeeded', 'failed_permanent')`;
 
@@ -22,17 +10,17 @@ const FINAL = `status IN ('succeeded', 'failed_permanent')`;
  */
 export async function stampExpiry(
   db: Queryable,
-  table: RetainedTable,
+  queue: QueueSource,
   defaultDays: number,
   batch: number,
 ): Promise<number> {
   const rows = await db.query(
     `WITH due AS (
-       SELECT id FROM ${table.messages}
+       SELECT id FROM ${queue.messages}
         WHERE payload IS NOT NULL AND ${FINAL} AND payload_expires_at IS NULL
         LIMIT $1 FOR UPDATE SKIP LOCKED
      )
-     UPDATE ${table.messages} m SET payload_expires_at = ${payloadExpirySql('$2', table.perMessageHours)}
+     UPDATE ${queue.messages} m SET payload_expires_at = ${payloadExpirySql(queue, '$2')}
        FROM due WHERE m.id = due.id RETURNING m.id`,
     [batch, defaultDays],
   );
@@ -42,16 +30,16 @@ export async function stampExpiry(
 /** Removes payloads whose retention ran out; the message itself (and its idempotency key) stays. */
 export async function removeExpiredPayloads(
   db: Queryable,
-  table: RetainedTable,
+  queue: QueueSource,
   batch: number,
 ): Promise<number> {
   const rows = await db.query(
     `WITH due AS (
-       SELECT id FROM ${table.messages}
+       SELECT id FROM ${queue.messages}
         WHERE payload IS NOT NULL AND ${FINAL} AND payload_expires_at <= now()
         LIMIT $1 FOR UPDATE SKIP LOCKED
      )
-     UPDATE ${table.messages} m SET payload = NULL, payload_deleted_at = now()
+     UPDATE ${queue.messages} m SET payload = NULL, payload_deleted_at = now()
        FROM due WHERE m.id = due.id RETURNING m.id`,
     [batch],
   );
@@ -64,14 +52,14 @@ export async function removeExpiredPayloads(
  */
 export async function removeExpiredMetadata(
   db: Db,
-  table: RetainedTable,
+  queue: QueueSource,
   days: number,
   batch: number,
 ): Promise<number> {
   return db.transaction(async (tx) => {
     const doomed = await tx.query<{ id: string }>(
       `SELECT d.id FROM projects p CROSS JOIN LATERAL (
-         SELECT m.id FROM ${table.messages} m
+         SELECT m.id FROM ${queue.messages} m
           WHERE m.project_id = p.id AND m.created_at < now() - $1::int * interval '1 day'
             AND m.payload IS NULL AND m.${FINAL}
           ORDER BY m.created_at LIMIT $2 FOR UPDATE SKIP LOCKED
@@ -80,8 +68,8 @@ export async function removeExpiredMetadata(
     );
     if (doomed.length === 0) return 0;
     const ids = doomed.map((row) => row.id);
-    await tx.query(`DELETE FROM ${table.attempts} WHERE message_id = ANY($1::uuid[])`, [ids]);
-    await tx.query(`DELETE FROM ${table.messages} WHERE id = ANY($1::uuid[])`, [ids]);
+    await tx.query(`DELETE FROM ${queue.attempts} WHERE message_id = ANY($1::uuid[])`, [ids]);
+    await tx.query(`DELETE FROM ${queue.messages} WHERE id = ANY($1::uuid[])`, [ids]);
     return ids.length;
   });
 }

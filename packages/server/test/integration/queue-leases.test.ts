@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sha256Hex } from '../../src/lib/crypto.js';
 import { newUuid } from '../../src/lib/ids.js';
-import { OUTBOUND } from '../../src/delivery/queue-source.js';
+import { OUTBOUND } from '../../src/queues/queue-source.js';
 import { claimDue, releaseOrphanedLeases } from '../../src/delivery/queue-store.js';
 import { insertMessages } from '../../src/modules/send/store.js';
 import { openTestStore, storeKinds, type TestStore } from '../helpers/stores.js';

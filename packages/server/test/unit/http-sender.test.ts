@@ -9,12 +9,12 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { makeCertificates } from '../helpers/tls.js';
-import {
-  type DeliveryFailure,
-  type DeliveryResponse,
-  type DeliveryResult,
-  HttpSender,
-} from '../../src/delivery/http-sender.js';
+import type {
+  DeliveryFailure,
+  DeliveryResponse,
+  DeliveryResult,
+} from '../../src/delivery/delivery-result.js';
+import { HttpSender } from '../../src/delivery/http-sender.js';
 
 const UA = 'HookBridge/1.0';
 

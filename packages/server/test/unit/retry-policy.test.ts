@@ -5,7 +5,6 @@ import {
   DEFAULT_RETRY_POLICY,
   decideNextStep,
   parseRetryAfter,
-  parseScheduleSeconds,
   type RetryPolicy,
   type RetryState,
 } from '../../src/delivery/retry-policy.js';
@@ -274,40 +273,4 @@ describe('parseRetryAfter', () => {
       assert.equal(parseRetryAfter(value, NOW), null, String(value));
     }
   });
-});
-
-describe('parseScheduleSeconds', () => {
-  it('parses comma-separated positive integers', () => {
-    assert.deepEqual(parseScheduleSeconds('30,60,120'), [30, 60, 120]);
-    assert.deepEqual(parseScheduleSeconds(' 5 , 10 '), [5, 10]);
-    assert.deepEqual(parseScheduleSeconds('1800'), [1800]);
-  });
-
-  it('round-trips the defaults', () => {
-    assert.deepEqual(
-      parseScheduleSeconds(DEFAULT_RETRY_POLICY.slowScheduleSeconds.join(',')),
-      DEFAULT_RETRY_POLICY.slowScheduleSeconds,
-    );
-  });
-
-  for (const bad of [
-    '',
-    ' ',
-    '30,,60',
-    '30,',
-    '0',
-    '30,-1',
-    '1.5',
-    'abc',
-    '30;60',
-    '1e3',
-    '99999999999999999999',
-  ]) {
-    it(`rejects ${JSON.stringify(bad)} with a clear message`, () => {
-      assert.throws(
-        () => parseScheduleSeconds(bad),
-        /invalid retry schedule .*comma-separated positive integers/,
-      );
-    });
-  }
 });

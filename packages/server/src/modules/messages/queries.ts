@@ -1,4 +1,4 @@
-import { OUTBOUND } from '../../delivery/queue-source.js';
+import { OUTBOUND } from '../../queues/queue-source.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Queryable } from '../../store/db.js';
 import { type AttemptRow, listAttempts } from '../shared/queue-reads.js';

@@ -1,4 +1,4 @@
-import type { EndpointTarget } from '../../delivery/queue-source.js';
+import type { EndpointTarget } from '../../queues/queue-source.js';
 import type { Queryable } from '../../store/db.js';
 
 export interface NewMessage {

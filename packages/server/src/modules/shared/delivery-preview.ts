@@ -1,5 +1,5 @@
 import { buildHeaders } from '../../delivery/attempt.js';
-import type { QueueSource } from '../../delivery/queue-source.js';
+import type { QueueSource } from '../../queues/queue-source.js';
 import { AppError } from '../../http/errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { INBOUND, OUTBOUND, type QueueSource } from '../../delivery/queue-source.js';
+import { INBOUND, OUTBOUND, type QueueSource } from '../../queues/queue-source.js';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
 import type { DeliveryPreviews } from './delivery-preview.js';

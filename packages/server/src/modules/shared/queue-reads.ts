@@ -1,4 +1,4 @@
-import type { QueueSource } from '../../delivery/queue-source.js';
+import type { QueueSource } from '../../queues/queue-source.js';
 import type { Queryable } from '../../store/db.js';
 
 export type AttemptRow = Record<string, unknown> & { id: string; attempt_no: number; created_at: Date };

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody } from '../../../http/errors.js';
 import { ok } from '../../../http/envelope.js';
 import type { Services } from '../../../services.js';
-import { INGEST_METHODS } from './service.js';
+import { INGEST_METHODS, INGEST_REFUSAL_STATUSES } from './service.js';
 import { readBody } from './request-body.js';
 
 const Params = Type.Object({ id: Type.String(), token: Type.String() });
@@ -77,7 +77,7 @@ export function ingestRoutes({ ingest }: Pick<Services, 'ingest'>): FastifyPlugi
     }
 
     const errors = Object.fromEntries(
-      [401, 403, 404, 405, 410, 413, 503].map((status) => [status, Type.Ref('ErrorEnvelope')]),
+      INGEST_REFUSAL_STATUSES.map((status) => [status, Type.Ref('ErrorEnvelope')]),
     );
     const accepted = {
       config: { auth: 'none' as const },

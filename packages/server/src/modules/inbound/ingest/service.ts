@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../http/errors.js';
+import { ERROR_CODES, type ErrorCode } from '../../../http/errors.js';
 import { safeEqual, sha256Hex } from '../../../lib/crypto.js';
 import { isUuid, newUuid } from '../../../lib/ids.js';
 import type { SecretBox } from '../../../lib/secret-box.js';
@@ -47,23 +47,33 @@ export type IngestOutcome =
  */
 export const INGEST_METHODS = ['POST', 'PUT', 'PATCH'] as const;
 
-/** How each refusal is answered (spec §2.14, plus our two extra states). */
-const ANSWERS: Record<RejectionReason, { status: number; code: ErrorCode; message: string }> = {
-  endpoint_not_found: { status: 404, code: 'ENDPOINT_NOT_FOUND', message: 'Inbound endpoint not found' },
-  invalid_secret: { status: 404, code: 'ENDPOINT_NOT_FOUND', message: 'Inbound endpoint not found' },
-  endpoint_deleted: { status: 410, code: 'ENDPOINT_DELETED', message: 'This inbound endpoint was deleted' },
-  endpoint_inactive: { status: 403, code: 'ENDPOINT_INACTIVE', message: 'This inbound endpoint is disabled' },
-  endpoint_paused: { status: 503, code: 'ENDPOINT_PAUSED', message: 'This inbound endpoint is paused' },
-  invalid_method: {
-    status: 405,
-    code: 'METHOD_NOT_ALLOWED',
-    message: `Only ${INGEST_METHODS.join(', ')} are accepted`,
-  },
-  payload_too_large: { status: 413, code: 'INGEST_TOO_LARGE', message: 'Payload exceeds 1 MB' },
-  static_token_failed: { status: 401, code: 'VERIFICATION_FAILED', message: 'Static token check failed' },
-  hmac_failed: { status: 401, code: 'VERIFICATION_FAILED', message: 'Signature check failed' },
-  ip_not_allowed: { status: 403, code: 'IP_NOT_ALLOWED', message: 'Source address is not allowed' },
+/**
+ * How each refusal is answered (spec §2.14, plus our two extra states): the code, and the message where
+ * it says more than the registry's. The HTTP status is the code's, from the error registry.
+ */
+const ANSWERS: Record<RejectionReason, { code: ErrorCode; message?: string }> = {
+  endpoint_not_found: { code: 'ENDPOINT_NOT_FOUND', message: 'Inbound endpoint not found' },
+  invalid_secret: { code: 'ENDPOINT_NOT_FOUND', message: 'Inbound endpoint not found' },
+  endpoint_deleted: { code: 'ENDPOINT_DELETED' },
+  endpoint_inactive: { code: 'ENDPOINT_INACTIVE' },
+  endpoint_paused: { code: 'ENDPOINT_PAUSED' },
+  invalid_method: { code: 'METHOD_NOT_ALLOWED', message: `Only ${INGEST_METHODS.join(', ')} are accepted` },
+  payload_too_large: { code: 'INGEST_TOO_LARGE', message: 'Payload exceeds 1 MB' },
+  static_token_failed: { code: 'VERIFICATION_FAILED', message: 'Static token check failed' },
+  hmac_failed: { code: 'VERIFICATION_FAILED', message: 'Signature check failed' },
+  ip_not_allowed: { code: 'IP_NOT_ALLOWED' },
 };
+
+function answer(reason: RejectionReason): { status: number; code: ErrorCode; message: string } {
+  const { code, message } = ANSWERS[reason];
+  const registered = ERROR_CODES[code];
+  return { status: registered.status, code, message: message ?? registered.message };
+}
+
+/** Every status a refused ingest can answer, for the route's documented responses. */
+export const INGEST_REFUSAL_STATUSES: readonly number[] = [
+  ...new Set(Object.values(ANSWERS).map(({ code }) => ERROR_CODES[code].status)),
+].sort((a, b) => a - b);
 
 /**
  * Receives one provider request. The checks run in a fixed order and the first failure is recorded as a
@@ -95,7 +105,7 @@ export class IngestService {
         sourceIp: request.ip || null,
         headersRedacted: redactHeaders(headers, secretHeaders),
       });
-      return { kind: 'rejected', reason, ...ANSWERS[reason] };
+      return { kind: 'rejected', reason, ...answer(reason) };
     };
 
     target = isUuid(request.endpointId) ? await store.findIngestTarget(this.db, request.endpointId) : null;

@@ -1,4 +1,4 @@
-import { INBOUND } from '../../../delivery/queue-source.js';
+import { INBOUND } from '../../../queues/queue-source.js';
 import type { Db } from '../../../store/db.js';
 import { type AttemptRow, listAttempts } from '../../shared/queue-reads.js';
 import { findInboundMessage, type InboundMessageRow } from './store.js';

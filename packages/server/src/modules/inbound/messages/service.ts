@@ -1,14 +1,13 @@
 import type { Config } from '../../../config.js';
 import { MESSAGES_CHANNEL } from '../../../delivery/channels.js';
-import { INBOUND } from '../../../delivery/queue-source.js';
+import { INBOUND } from '../../../queues/queue-source.js';
+import { type ReplayOutcome, replayMessages, replayRefusal } from '../../../queues/replay.js';
 import { AppError } from '../../../http/errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import { type Db, notify } from '../../../store/db.js';
-import { MAX_REPLAYS } from '../../messages/operations-service.js';
 import { type BulkReplay, summariseReplays } from '../../shared/bulk-replay.js';
 import { listIdsByStatus } from '../../shared/queue-reads.js';
 import { INBOUND_CHANNEL } from '../listen/channel.js';
-import * as store from './store.js';
 
 /**
  * Replays of inbound messages, with the rules of outbound replay (at most 10 per message, only once
@@ -24,7 +23,7 @@ export class InboundMessageOperations {
   async replay(projectId: string, id: string): Promise<void> {
     if (!isUuid(id)) throw new AppError('MESSAGE_NOT_FOUND');
     const [outcome] = await this.run(projectId, [id.toLowerCase()]);
-    if (!outcome?.replayed) throw refusal(outcome);
+    if (!outcome?.replayed) throw replayRefusal(INBOUND, outcome, 'replay');
   }
 
   /** Replays up to `limit` of the project's inbound messages in `status`, oldest first. */
@@ -41,16 +40,20 @@ export class InboundMessageOperations {
     return summariseReplays(unique, await this.run(projectId, unique.filter(isUuid)));
   }
 
-  private async run(projectId: string, ids: string[]): Promise<store.InboundReplayOutcome[]> {
+  private async run(projectId: string, ids: string[]): Promise<ReplayOutcome[]> {
     if (ids.length === 0) return [];
-    const outcomes = await store.replayInboundMessages(this.db, projectId, ids, {
-      maxReplays: MAX_REPLAYS,
-      retentionDays: this.config.retentionDays,
-    });
+    const outcomes = await replayMessages(
+      this.db,
+      INBOUND,
+      projectId,
+      ids,
+      'replay',
+      this.config.retentionDays,
+    );
     const replayed = outcomes.filter((o) => o.replayed);
-    if (replayed.some((o) => o.mode === 'forward')) await notify(this.db, MESSAGES_CHANNEL);
+    if (replayed.some((o) => o.due_for_worker)) await notify(this.db, MESSAGES_CHANNEL);
     // Live CLI listeners hear of a cli-mode replay as of a new ingest (payload "<endpoint id> <message id>").
-    const cli = replayed.filter((o) => o.mode === 'cli').map((o) => `${o.inbound_endpoint_id} ${o.id}`);
+    const cli = replayed.filter((o) => !o.due_for_worker).map((o) => `${o.endpoint_id} ${o.id}`);
     if (cli.length > 0) {
       await this.db.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [
         INBOUND_CHANNEL,
@@ -59,34 +62,4 @@ export class InboundMessageOperations {
     }
     return outcomes;
   }
-}
-
-/** Why a single replay was refused, from the message as the replay found it. */
-function refusal(outcome: store.InboundReplayOutcome | undefined): AppError {
-  if (!outcome) return new AppError('MESSAGE_NOT_FOUND');
-  if (!outcome.replayable) {
-    if (outcome.status === 'pending_retry') {
-      return new AppError(
-        'RETRY_IN_PROGRESS',
-        'Inbound message has a retry scheduled; it cannot be replayed now',
-      );
-    }
-    const state = outcome.status === 'delivering' ? 'being delivered' : 'waiting for delivery';
-    return new AppError('DELIVERY_IN_PROGRESS', `Inbound message is ${state}; it cannot be replayed now`);
-  }
-  if (outcome.replay_count >= MAX_REPLAYS) {
-    return new AppError('REPLAY_LIMIT_EXCEEDED', `Maximum of ${MAX_REPLAYS} replays per message reached`);
-  }
-  if (outcome.endpoint_deleted) {
-    return new AppError(
-      'ENDPOINT_NOT_FOUND',
-      "The message's inbound endpoint was deleted; it cannot be replayed",
-    );
-  }
-  if (!outcome.has_payload) {
-    return new AppError('PAYLOAD_UNAVAILABLE', "The message's payload was removed by payload retention");
-  }
-  if (outcome.expired) return new AppError('RETENTION_EXPIRED');
-  // Every rule passed on the locked row yet nothing changed: not reachable, but never a silent success.
-  return new AppError('INTERNAL_ERROR');
 }
