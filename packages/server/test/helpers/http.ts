@@ -1,3 +1,12 @@
+import type { paths } from '@hookbridge/sdk';
+
+// Response types for tests, read from the SDK's types (generated from /openapi.json, and checked against it
+// by the SDK's drift test): `api<ResponseBody<'/v1/logs', 'get'>>('GET', '/v1/logs?limit=5')`.
+export type { ResponseBody, ResponseData } from '@hookbridge/sdk';
+
+/** The error envelope every 4xx and 5xx answer has, as /openapi.json documents it. */
+export type ErrorEnvelope = paths['/v1/api-keys']['get']['responses'][401]['content']['application/json'];
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;

@@ -32,6 +32,11 @@ export function routeKey(method: string, url: string): string {
   return `${method.toUpperCase()} ${openApiPath(url)}`;
 }
 
+/** A HEAD that answers as the GET on its path does (Fastify adds one beside every GET). */
+export function isHeadOfGet(route: RegisteredRoute, registered: ReadonlySet<string>): boolean {
+  return route.method === 'HEAD' && registered.has(`GET ${route.path}`);
+}
+
 /**
  * Fastify announces every instance it creates on the `fastify.initialization` diagnostics channel, before
  * any plugin or route is added: this is how the test sees the real app's routes (through an onRoute hook)

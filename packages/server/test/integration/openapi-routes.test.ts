@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call } from '../helpers/http.js';
-import { type RegisteredRoute, type RouteLog, startWithRouteLog } from '../helpers/routes.js';
+import { isHeadOfGet, type RouteLog, startWithRouteLog } from '../helpers/routes.js';
 import type { TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -16,12 +16,9 @@ interface OpenApiDocument {
   components: { schemas: Record<string, { title?: string; required?: string[] }> };
 }
 
-/** A HEAD answers as the GET on its path does (Fastify adds one beside every GET): the GET documents both. */
-const isHeadOfGet = (route: RegisteredRoute, registered: ReadonlySet<string>) =>
-  route.method === 'HEAD' && registered.has(`GET ${route.path}`);
-
 /**
- * The registered routes that /openapi.json leaves out, each with its reason. Nothing else may be missing
+ * The registered routes that /openapi.json leaves out, each with its reason (besides a HEAD beside a GET,
+ * which the GET documents). Nothing else may be missing
  * from the document, and an entry that names no registered route (or a documented one) fails the test,
  * so the list cannot rot.
  */
