@@ -7,6 +7,12 @@ export type { ResponseBody, ResponseData } from '@hookbridge/sdk';
 /** The error envelope every 4xx and 5xx answer has, as /openapi.json documents it. */
 export type ErrorEnvelope = paths['/v1/api-keys']['get']['responses'][401]['content']['application/json'];
 
+/**
+ * A body read before its status is checked: the success envelope `T` or the error envelope. Tests assert
+ * the status, then read the half it implies.
+ */
+export type Answer<T> = T & ErrorEnvelope;
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;

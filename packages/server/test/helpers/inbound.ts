@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TestServer } from './server.js';
-import type { client } from './http.js';
+import type { paths } from '@hookbridge/sdk';
+import type { Answer, client } from './http.js';
 
 type Api = ReturnType<typeof client>;
 
@@ -17,6 +18,10 @@ export async function createInbound(api: Api, body: Record<string, unknown>): Pr
   return response.body.data;
 }
 
+/** The ingest URL's success answer (any 2xx: the endpoint's ingest_response_code). */
+export type IngestAnswer =
+  paths['/v1/webhooks/receive/{id}/{token}']['post']['responses']['2XX']['content']['application/json'];
+
 /** POSTs (or other methods) raw bytes to an ingest URL, the way a provider would. */
 export async function ingest(
   url: string,
@@ -28,11 +33,11 @@ export async function ingest(
     body: options.body,
   });
   const text = await response.text();
-  let body: any = null;
+  let body: unknown = null;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {}
-  return { status: response.status, headers: response.headers, body, text };
+  return { status: response.status, headers: response.headers, body: body as Answer<IngestAnswer>, text };
 }
 
 export interface RejectionRow {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call } from '../helpers/http.js';
-import { createProjectWithKey, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -194,17 +194,6 @@ for (const kind of storeKinds()) {
       assert.equal(response.status, 302);
       assert.equal(response.headers.get('location'), '/console/');
     });
-
-    securitySuite(
-      () => server,
-      [
-        { name: 'GET /v1/console/session', request: () => ({ method: 'GET', path: '/v1/console/session' }) },
-        {
-          name: 'DELETE /v1/console/session',
-          request: () => ({ method: 'DELETE', path: '/v1/console/session' }),
-        },
-      ],
-    );
   });
 
   describe(`HOOKBRIDGE_CONSOLE=false [${kind}]`, () => {

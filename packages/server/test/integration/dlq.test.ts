@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
 import { type Api, client } from '../helpers/http.js';
 import { Receiver, status } from '../helpers/receiver.js';
-import { createProjectWithKey, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -107,7 +107,7 @@ for (const kind of storeKinds()) {
       assert.equal(response.body.error.code, 'PAYLOAD_UNAVAILABLE');
     });
 
-    describe('with the shared security suite', () => {
+    describe("another project's dead letters", () => {
       let foreign: string;
       before(async () => {
         const other = await createProjectWithKey(server, `dlq-${Date.now()}`);
@@ -117,17 +117,6 @@ for (const kind of storeKinds()) {
         foreign = await send(otherApi, otherEndpoint.id, { foreign: true });
         await waitForMessage(otherApi, foreign, hasStatus('failed_permanent'));
       });
-      securitySuite(
-        () => server,
-        [
-          { name: 'GET /v1/dlq/messages', request: () => ({ method: 'GET', path: '/v1/dlq/messages' }) },
-          {
-            name: 'POST /v1/dlq/replay/{id}',
-            request: () => ({ method: 'POST', path: `/v1/dlq/replay/${randomUUID()}` }),
-            foreign: () => ({ method: 'POST', path: `/v1/dlq/replay/${foreign}` }),
-          },
-        ],
-      );
 
       it("does not list another project's dead letters", async () => {
         const page = await dlqPage('?limit=1000');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Api, client } from '../helpers/http.js';
 import { createInbound } from '../helpers/inbound.js';
-import { createProjectWithKey, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -11,8 +11,6 @@ const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const PUBLIC_URL = 'https://hooks.example.test';
 const FORWARD_URL = 'https://93.184.215.14/inbound';
 const UNKNOWN = '01935abc-def0-7123-8567-890abcdef012';
-
-const ACK_BODY = { acks: [{ message_id: '01935abc-def0-7123-8567-890abcdef012' }] };
 
 for (const kind of storeKinds()) {
   describe(`/v1/inbound-endpoints [${kind}]`, () => {
@@ -244,60 +242,5 @@ for (const kind of storeKinds()) {
       }
       assert.ok(doc.paths['/v1/webhooks/receive/{id}/{token}'].post);
     });
-
-    securitySuite(
-      () => server,
-      (() => {
-        let foreignId = '';
-        const foreign = async (ctx: any) => {
-          if (!foreignId)
-            foreignId = (await createInbound(client(ctx.server.url, ctx.other.apiKey), { mode: 'cli' })).id;
-          return foreignId;
-        };
-        const mine = UNKNOWN;
-        return [
-          {
-            name: 'POST /v1/inbound-endpoints',
-            request: () => ({ method: 'POST', path: '/v1/inbound-endpoints', body: { mode: 'cli' } }),
-          },
-          {
-            name: 'GET /v1/inbound-endpoints',
-            request: () => ({ method: 'GET', path: '/v1/inbound-endpoints' }),
-          },
-          ...(
-            [
-              ['GET', ''],
-              ['PATCH', ''],
-              ['DELETE', ''],
-              ['POST', '/pause'],
-              ['POST', '/resume'],
-              ['GET', '/signing-keys'],
-              ['POST', '/signing-keys'],
-              ['GET', '/listen'],
-              ['POST', '/listen/ack'],
-            ] as const
-          ).map(([method, suffix]) => ({
-            name: `${method} /v1/inbound-endpoints/{id}${suffix}`,
-            request: () => ({
-              method,
-              path: `/v1/inbound-endpoints/${mine}${suffix}`,
-              body: method === 'PATCH' ? {} : suffix === '/listen/ack' ? ACK_BODY : undefined,
-            }),
-            foreign: async (ctx: any) => ({
-              method,
-              path: `/v1/inbound-endpoints/${await foreign(ctx)}${suffix}`,
-              body: method === 'PATCH' ? { name: 'stolen' } : suffix === '/listen/ack' ? ACK_BODY : undefined,
-            }),
-          })),
-          {
-            name: 'DELETE /v1/inbound-endpoints/{id}/signing-keys/{key_id}',
-            request: () => ({
-              method: 'DELETE',
-              path: `/v1/inbound-endpoints/${mine}/signing-keys/sk_${'0'.repeat(32)}`,
-            }),
-          },
-        ];
-      })(),
-    );
   });
 }

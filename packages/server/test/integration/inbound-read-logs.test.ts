@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
 import { type Api, client } from '../helpers/http.js';
 import { insertInboundEndpoint, insertInboundMessage, insertRejection } from '../helpers/inbound-fixtures.js';
-import { createProjectWithKey, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -248,16 +248,5 @@ for (const kind of storeKinds()) {
         }
       });
     });
-
-    securitySuite(
-      () => server,
-      [
-        { name: 'GET /v1/inbound-logs', request: () => ({ method: 'GET', path: '/v1/inbound-logs' }) },
-        {
-          name: 'GET /v1/inbound-rejections',
-          request: () => ({ method: 'GET', path: '/v1/inbound-rejections' }),
-        },
-      ],
-    );
   });
 }

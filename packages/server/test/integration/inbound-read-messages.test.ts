@@ -9,7 +9,7 @@ import {
   type MessageFixture,
 } from '../helpers/inbound-fixtures.js';
 import { Receiver } from '../helpers/receiver.js';
-import { createProjectWithKey, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -281,45 +281,5 @@ for (const kind of storeKinds()) {
         assert.equal((await row(id)).replay_count, 0);
       });
     });
-
-    securitySuite(
-      () => server,
-      [
-        {
-          name: 'GET /v1/inbound-messages/{id}',
-          request: () => ({ method: 'GET', path: `/v1/inbound-messages/${newUuid()}` }),
-          foreign: async (ctx) => {
-            const theirs = await insertInboundEndpoint(server.store.db, ctx.other.projectId, { mode: 'cli' });
-            const id = await insertInboundMessage(server.store.db, ctx.other.projectId, theirs);
-            return { method: 'GET', path: `/v1/inbound-messages/${id}` };
-          },
-        },
-        {
-          name: 'GET /v1/inbound-messages/{id}/attempts',
-          request: () => ({ method: 'GET', path: `/v1/inbound-messages/${newUuid()}/attempts` }),
-        },
-        {
-          name: 'POST /v1/inbound-messages/{id}/replay',
-          request: () => ({ method: 'POST', path: `/v1/inbound-messages/${newUuid()}/replay` }),
-          foreign: async (ctx) => {
-            const theirs = await insertInboundEndpoint(server.store.db, ctx.other.projectId, { mode: 'cli' });
-            const id = await insertInboundMessage(server.store.db, ctx.other.projectId, theirs);
-            return { method: 'POST', path: `/v1/inbound-messages/${id}/replay` };
-          },
-        },
-        {
-          name: 'POST /v1/inbound-messages/replay-all',
-          request: () => ({ method: 'POST', path: '/v1/inbound-messages/replay-all?status=succeeded' }),
-        },
-        {
-          name: 'POST /v1/inbound-messages/replay-batch',
-          request: () => ({
-            method: 'POST',
-            path: '/v1/inbound-messages/replay-batch',
-            body: { message_ids: [newUuid()] },
-          }),
-        },
-      ],
-    );
   });
 }

@@ -7,7 +7,7 @@ import {
   insertInboundEndpoint,
   insertInboundMessage,
 } from '../helpers/inbound-fixtures.js';
-import { createProjectWithKey, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -145,17 +145,5 @@ for (const kind of storeKinds()) {
       const response = await client(server.url, other.apiKey)('GET', '/v1/inbound-metrics?window=30d');
       assert.equal(response.body.data.total_messages, 0);
     });
-
-    securitySuite(
-      () => server,
-      ['/v1/inbound-metrics', '/v1/inbound-metrics/timeseries'].map((path) => ({
-        name: `GET ${path}`,
-        request: () => ({ method: 'GET', path }),
-        foreign: async (ctx) => {
-          const theirs = await insertInboundEndpoint(server.store.db, ctx.other.projectId, { mode: 'cli' });
-          return { method: 'GET', path: `${path}?inbound_endpoint_id=${theirs}` };
-        },
-      })),
-    );
   });
 }

@@ -6,7 +6,7 @@ import { attemptsOf, createEndpoint, hasStatus, send, waitForMessage } from '../
 import { type Api, call, client } from '../helpers/http.js';
 import { createInbound, ingest } from '../helpers/inbound.js';
 import { Receiver, status } from '../helpers/receiver.js';
-import { createProjectWithKey, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -347,58 +347,5 @@ for (const kind of storeKinds()) {
         assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is missing from /openapi.json`);
       }
     });
-
-    securitySuite(
-      () => server,
-      [
-        {
-          name: 'DELETE /v1/messages/{id}',
-          request: () => ({ method: 'DELETE', path: `/v1/messages/${randomUUID()}` }),
-          foreign: async (ctx) => {
-            const theirs = client(ctx.server.url, ctx.other.apiKey);
-            const id = await send(theirs, (await createEndpoint(theirs, `${receiver.url}/x`)).id, { x: 1 });
-            return { method: 'DELETE', path: `/v1/messages/${id}` };
-          },
-        },
-        {
-          name: 'POST /v1/messages/delete-batch',
-          request: () => ({
-            method: 'POST',
-            path: '/v1/messages/delete-batch',
-            body: { message_ids: [randomUUID()] },
-          }),
-        },
-        {
-          name: 'POST /v1/messages/delete-all',
-          request: () => ({ method: 'POST', path: '/v1/messages/delete-all' }),
-        },
-        {
-          name: 'DELETE /v1/inbound-messages/{id}',
-          request: () => ({ method: 'DELETE', path: `/v1/inbound-messages/${randomUUID()}` }),
-          foreign: async (ctx) => {
-            const theirs = client(ctx.server.url, ctx.other.apiKey);
-            const inbound = await createInbound(theirs, { mode: 'cli' });
-            const id = (await ingest(inbound.ingest_url, { body: '{}' })).body.data.message_id;
-            return { method: 'DELETE', path: `/v1/inbound-messages/${id}` };
-          },
-        },
-        {
-          name: 'POST /v1/inbound-messages/delete-batch',
-          request: () => ({
-            method: 'POST',
-            path: '/v1/inbound-messages/delete-batch',
-            body: { message_ids: [randomUUID()] },
-          }),
-        },
-        {
-          name: 'POST /v1/inbound-messages/delete-all',
-          request: () => ({ method: 'POST', path: '/v1/inbound-messages/delete-all' }),
-        },
-        {
-          name: 'GET /v1/actors/lookup',
-          request: () => ({ method: 'GET', path: '/v1/actors/lookup?api_key_id=key_x' }),
-        },
-      ],
-    );
   });
 }

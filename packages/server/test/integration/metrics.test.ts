@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
-import { type Api, client } from '../helpers/http.js';
+import type { Api } from '../helpers/http.js';
 import { Receiver, status } from '../helpers/receiver.js';
-import { securitySuite } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -217,20 +216,5 @@ for (const kind of storeKinds()) {
         assert.equal(unknown.body.error.code, 'ENDPOINT_NOT_FOUND');
       }
     });
-
-    securitySuite(
-      () => server,
-      ['/v1/metrics', '/v1/metrics/timeseries'].map((path) => ({
-        name: `GET ${path}`,
-        request: () => ({ method: 'GET', path }),
-        foreign: async (ctx) => {
-          const other = await createEndpoint(
-            client(ctx.server.url, ctx.other.apiKey),
-            `${receiver.url}/other${path}`,
-          );
-          return { method: 'GET', path: `${path}?endpoint_id=${other.id}` };
-        },
-      })),
-    );
   });
 }

@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { RetentionJob } from '../../src/retention/job.js';
-import { type Api, call, client } from '../helpers/http.js';
+import { type Api, call } from '../helpers/http.js';
 import { createInbound, ingest, rejectionsOf } from '../helpers/inbound.js';
-import { securitySuite } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -566,80 +565,5 @@ for (const kind of storeKinds()) {
         assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is missing from /openapi.json`);
       }
     });
-
-    /** An endpoint and an event of the other project, for the 404 checks. */
-    const theirs = async (ctx: { server: TestServer; other: { apiKey: string } }) => {
-      const endpoint = await createPull(client(ctx.server.url, ctx.other.apiKey));
-      const event = await post(endpoint, { theirs: true });
-      return { endpoint: endpoint.id, event };
-    };
-    const ours = async () => {
-      const endpoint = await createPull(api);
-      return { endpoint: endpoint.id, event: await post(endpoint, { ours: true }) };
-    };
-    securitySuite(
-      () => server,
-      [
-        {
-          name: 'POST /v1/pull-endpoints',
-          request: () => ({ method: 'POST', path: '/v1/pull-endpoints', body: {} }),
-        },
-        { name: 'GET /v1/pull-endpoints', request: () => ({ method: 'GET', path: '/v1/pull-endpoints' }) },
-        ...(
-          [
-            ['GET', ''],
-            ['PATCH', ''],
-            ['DELETE', ''],
-            ['POST', '/pause'],
-            ['POST', '/resume'],
-            ['GET', '/events'],
-            ['POST', '/events/ack'],
-            ['POST', '/events/delete-batch'],
-            ['POST', '/events/delete-all'],
-          ] as const
-        ).map(([method, suffix]) => {
-          const body = suffix.endsWith('ack')
-            ? { event_ids: [randomUUID()] }
-            : suffix.endsWith('delete-batch')
-              ? { message_ids: [randomUUID()] }
-              : method === 'PATCH'
-                ? { name: 'x' }
-                : undefined;
-          return {
-            name: `${method} /v1/pull-endpoints/{id}${suffix}`,
-            request: async () => ({
-              method,
-              path: `/v1/pull-endpoints/${(await ours()).endpoint}${suffix}`,
-              body,
-            }),
-            foreign: async (ctx: any) => ({
-              method,
-              path: `/v1/pull-endpoints/${(await theirs(ctx)).endpoint}${suffix}`,
-              body,
-            }),
-          };
-        }),
-        ...(['GET', 'DELETE'] as const).map((method) => ({
-          name: `${method} /v1/pull-endpoints/{id}/events/{event_id}`,
-          request: async () => {
-            const { endpoint, event } = await ours();
-            return { method, path: `/v1/pull-endpoints/${endpoint}/events/${event}` };
-          },
-          foreign: async (ctx: any) => {
-            const { endpoint, event } = await theirs(ctx);
-            return { method, path: `/v1/pull-endpoints/${endpoint}/events/${event}` };
-          },
-        })),
-        { name: 'GET /v1/pull-logs', request: () => ({ method: 'GET', path: '/v1/pull-logs' }) },
-        ...['/v1/pull-metrics', '/v1/pull-metrics/timeseries'].map((path) => ({
-          name: `GET ${path}`,
-          request: () => ({ method: 'GET', path }),
-          foreign: async (ctx: any) => ({
-            method: 'GET',
-            path: `${path}?pull_endpoint_id=${(await theirs(ctx)).endpoint}`,
-          }),
-        })),
-      ],
-    );
   });
 }

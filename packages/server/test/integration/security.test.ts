@@ -59,10 +59,12 @@ async function createTheirObjects(ctx: SecurityContext): Promise<TheirObjects> {
     body: {},
   });
   assert.equal(pull.status, 201, pull.text);
+  const pullUrl = pull.body.data.ingest_url;
+  assert.ok(pullUrl, 'a pull endpoint has an ingest URL');
   const ingested = async (url: string) => {
     const response = await ingest(url, { body: '{}', headers: { 'content-type': 'application/json' } });
     assert.equal(response.status, 202, response.text);
-    return (response.body as ResponseBody<'/v1/webhooks/receive/{id}/{token}', 'post'>).data.message_id;
+    return response.body.data.message_id;
   };
   return {
     projectId: ctx.other.projectId,
@@ -74,7 +76,7 @@ async function createTheirObjects(ctx: SecurityContext): Promise<TheirObjects> {
     inboundId: inbound.id,
     inboundMessageId: await ingested(inbound.ingest_url),
     pullId: pull.body.data.id,
-    pullEventId: await ingested(pull.body.data.ingest_url),
+    pullEventId: await ingested(pullUrl),
   };
 }
 
