@@ -13,6 +13,8 @@ export type ErrorEnvelope = paths['/v1/api-keys']['get']['responses'][401]['cont
  */
 export type Answer<T> = T & ErrorEnvelope;
 
+// `T` defaults to any so a call can read a body whose status it is about to check; pass the route's
+// ResponseBody (or ErrorEnvelope) to have the compiler check the fields a test reads.
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;

@@ -59,7 +59,33 @@ export function rejectionsOf(server: TestServer, endpointId: string | null): Pro
   );
 }
 
-export async function messageRow(server: TestServer, id: string) {
-  const rows = await server.store.db.query<any>('SELECT * FROM inbound_messages WHERE id = $1', [id]);
-  return rows[0];
+/** The inbound_messages columns the tests read (migrations/ has the table). */
+export interface InboundMessageRow {
+  id: string;
+  status: string;
+  held: boolean;
+  payload: Uint8Array | null;
+  content_type: string | null;
+  size_bytes: number;
+  headers: Record<string, string>;
+  source_ip: string | null;
+  attempt_count: number;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+  response_status: number | null;
+  response_latency_ms: number | null;
+  delivered_at: Date | null;
+  handed_over_at: Date | null;
+  request_method: string | null;
+  path_suffix: string | null;
+  query_string: string | null;
+}
+
+export async function messageRow(server: TestServer, id: string): Promise<InboundMessageRow> {
+  const [row] = await server.store.db.query<InboundMessageRow>(
+    'SELECT * FROM inbound_messages WHERE id = $1',
+    [id],
+  );
+  assert.ok(row, `inbound message ${id} is stored`);
+  return row;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call } from '../helpers/http.js';
+import { type ApiResponse, call, type ErrorEnvelope } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -54,9 +54,11 @@ for (const kind of storeKinds()) {
 
     it('throttles repeated failed authentication from one client with 429 and Retry-After', async () => {
       const statuses: number[] = [];
-      let last: Awaited<ReturnType<typeof call<any>>> | undefined;
+      let last: ApiResponse<ErrorEnvelope> | undefined;
       for (let i = 0; i < 7; i++) {
-        last = await call(server.url, 'GET', '/v1/api-keys', { key: `hb_live_${'x'.repeat(32)}` });
+        last = await call<ErrorEnvelope>(server.url, 'GET', '/v1/api-keys', {
+          key: `hb_live_${'x'.repeat(32)}`,
+        });
         statuses.push(last.status);
       }
       assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429]);
