@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { client } from './http.js';
+import type { client, ResponseBody, ResponseData } from './http.js';
 
 export type Api = ReturnType<typeof client>;
+export type Message = ResponseData<'/v1/messages/{id}', 'get'>;
+export type Attempt = ResponseData<'/v1/messages/{id}/attempts', 'get'>[number];
 
 export async function createEndpoint(api: Api, url: string, extra: Record<string, unknown> = {}) {
   const response = await api('POST', '/v1/endpoints', { body: { url, ...extra } });
@@ -27,12 +29,12 @@ export async function send(
 export async function waitForMessage(
   api: Api,
   id: string,
-  done: (message: any) => boolean,
+  done: (message: Message) => boolean,
   timeoutMs = 15_000,
-) {
+): Promise<Message> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await api('GET', `/v1/messages/${id}`);
+    const response = await api<ResponseBody<'/v1/messages/{id}', 'get'>>('GET', `/v1/messages/${id}`);
     assert.equal(response.status, 200, response.text);
     if (done(response.body.data)) return response.body.data;
     if (Date.now() > deadline) assert.fail(`message ${id} never got there; last: ${response.text}`);
@@ -45,10 +47,13 @@ export const hasStatus =
   (message: { status: string }) =>
     statuses.includes(message.status);
 
-export async function attemptsOf(api: Api, id: string) {
-  const response = await api('GET', `/v1/messages/${id}/attempts`);
+export async function attemptsOf(api: Api, id: string): Promise<Attempt[]> {
+  const response = await api<ResponseBody<'/v1/messages/{id}/attempts', 'get'>>(
+    'GET',
+    `/v1/messages/${id}/attempts`,
+  );
   assert.equal(response.status, 200, response.text);
-  return response.body.data as any[];
+  return response.body.data;
 }
 
 /**

@@ -1,3 +1,20 @@
+import type { paths } from '@hookbridge/sdk';
+
+// Response types for tests, read from the SDK's types (generated from /openapi.json, and checked against it
+// by the SDK's drift test): `api<ResponseBody<'/v1/logs', 'get'>>('GET', '/v1/logs?limit=5')`.
+export type { ResponseBody, ResponseData } from '@hookbridge/sdk';
+
+/** The error envelope every 4xx and 5xx answer has, as /openapi.json documents it. */
+export type ErrorEnvelope = paths['/v1/api-keys']['get']['responses'][401]['content']['application/json'];
+
+/**
+ * A body read before its status is checked: the success envelope `T` or the error envelope. Tests assert
+ * the status, then read the half it implies.
+ */
+export type Answer<T> = T & ErrorEnvelope;
+
+// `T` defaults to any so a call can read a body whose status it is about to check; pass the route's
+// ResponseBody (or ErrorEnvelope) to have the compiler check the fields a test reads.
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TestServer } from './server.js';
-import type { client } from './http.js';
+import type { paths } from '@hookbridge/sdk';
+import type { Answer, client } from './http.js';
 
 type Api = ReturnType<typeof client>;
 
@@ -17,6 +18,10 @@ export async function createInbound(api: Api, body: Record<string, unknown>): Pr
   return response.body.data;
 }
 
+/** The ingest URL's success answer (any 2xx: the endpoint's ingest_response_code). */
+export type IngestAnswer =
+  paths['/v1/webhooks/receive/{id}/{token}']['post']['responses']['2XX']['content']['application/json'];
+
 /** POSTs (or other methods) raw bytes to an ingest URL, the way a provider would. */
 export async function ingest(
   url: string,
@@ -28,11 +33,11 @@ export async function ingest(
     body: options.body,
   });
   const text = await response.text();
-  let body: any = null;
+  let body: unknown = null;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {}
-  return { status: response.status, headers: response.headers, body, text };
+  return { status: response.status, headers: response.headers, body: body as Answer<IngestAnswer>, text };
 }
 
 export interface RejectionRow {
@@ -54,7 +59,33 @@ export function rejectionsOf(server: TestServer, endpointId: string | null): Pro
   );
 }
 
-export async function messageRow(server: TestServer, id: string) {
-  const rows = await server.store.db.query<any>('SELECT * FROM inbound_messages WHERE id = $1', [id]);
-  return rows[0];
+/** The inbound_messages columns the tests read (migrations/ has the table). */
+export interface InboundMessageRow {
+  id: string;
+  status: string;
+  held: boolean;
+  payload: Uint8Array | null;
+  content_type: string | null;
+  size_bytes: number;
+  headers: Record<string, string>;
+  source_ip: string | null;
+  attempt_count: number;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+  response_status: number | null;
+  response_latency_ms: number | null;
+  delivered_at: Date | null;
+  handed_over_at: Date | null;
+  request_method: string | null;
+  path_suffix: string | null;
+  query_string: string | null;
+}
+
+export async function messageRow(server: TestServer, id: string): Promise<InboundMessageRow> {
+  const [row] = await server.store.db.query<InboundMessageRow>(
+    'SELECT * FROM inbound_messages WHERE id = $1',
+    [id],
+  );
+  assert.ok(row, `inbound message ${id} is stored`);
+  return row;
 }

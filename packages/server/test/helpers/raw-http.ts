@@ -4,6 +4,8 @@ export interface RawAnswer {
   /** 0 when nothing came back before the connection closed. */
   status: number;
   head: string;
+  // Whatever JSON the server answered to a hand-written, often malformed, request (null when none): the
+  // tests read it as an error envelope or a success body, so it stays untyped.
   body: any;
   text: string;
   /** The socket error the client saw, if any (ECONNRESET, EPIPE). */
@@ -73,7 +75,7 @@ export function parseAnswer(text: string, error: string | null = null): RawAnswe
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
   const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? rest.length);
   const bodyText = rest.slice(0, length);
-  let body: any = null;
+  let body: RawAnswer['body'] = null;
   try {
     body = bodyText ? JSON.parse(bodyText) : null;
   } catch {}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ADMIN_TOKEN, type TestServer } from './server.js';
-import { call } from './http.js';
+import { call, type ErrorEnvelope } from './http.js';
 
 export interface RequestSpec {
   method: string;
@@ -35,9 +35,24 @@ export async function createProjectWithKey(server: TestServer, name: string) {
   return { projectId: project.body.data.id as string, apiKey: key.body.data.key as string };
 }
 
+/** The credentials every authenticated route must refuse: [label, bearer key, extra headers]. */
+function badCredentials(deletedKey: string): Array<[string, string | null, Record<string, string>?]> {
+  return [
+    ['no key', null],
+    ['a malformed key', 'not-a-key'],
+    ['an unknown key', `hb_live_${'0'.repeat(32)}`],
+    ['a deleted key', deletedKey],
+    ['a Basic scheme', null, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
+  ];
+}
+
+/** How many refused requests the suite makes to each route. */
+export const BAD_CREDENTIAL_COUNT = badCredentials('').length;
+
 /**
  * The checks every authenticated route runs: no key, a malformed key, an unknown key and a deleted key
- * answer 401 with the documented message; another project's object answers 404.
+ * answer 401 with the documented message; another project's object answers 404, where a GET of it with
+ * its owner's key does not (so the 404 is the project boundary, not a missing object).
  */
 export function securitySuite(getServer: () => TestServer, cases: SecurityCase[]): void {
   describe('security', () => {
@@ -60,18 +75,12 @@ export function securitySuite(getServer: () => TestServer, cases: SecurityCase[]
 
     for (const testCase of cases) {
       describe(testCase.name, () => {
-        const credentials: Array<[string, () => string | null, Record<string, string>?]> = [
-          ['no key', () => null],
-          ['a malformed key', () => 'not-a-key'],
-          ['an unknown key', () => `hb_live_${'0'.repeat(32)}`],
-          ['a deleted key', () => deletedKey],
-          ['a Basic scheme', () => null, { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
-        ];
-        for (const [label, key, headers] of credentials) {
+        for (const [index, [label]] of badCredentials('').entries()) {
           it(`answers 401 to ${label}`, async () => {
+            const [, key, headers] = badCredentials(deletedKey)[index]!;
             const spec = await testCase.request(ctx);
-            const response = await call(ctx.server.url, spec.method, spec.path, {
-              key: key(),
+            const response = await call<ErrorEnvelope>(ctx.server.url, spec.method, spec.path, {
+              key,
               body: spec.body,
               ...(headers ? { headers } : {}),
             });
@@ -84,12 +93,16 @@ export function securitySuite(getServer: () => TestServer, cases: SecurityCase[]
         if (testCase.foreign) {
           it("answers 404 for another project's object", async () => {
             const spec = await testCase.foreign!(ctx);
-            const response = await call(ctx.server.url, spec.method, spec.path, {
+            const response = await call<ErrorEnvelope>(ctx.server.url, spec.method, spec.path, {
               key: ctx.server.apiKey,
               body: spec.body,
             });
             assert.equal(response.status, 404, response.text);
             assert.match(response.body.error.code, /NOT_FOUND$/);
+            if (spec.method === 'GET') {
+              const owner = await call(ctx.server.url, spec.method, spec.path, { key: ctx.other.apiKey });
+              assert.notEqual(owner.status, 404, `its owner finds it: ${owner.text}`);
+            }
           });
         }
       });

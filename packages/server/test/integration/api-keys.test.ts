@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call, type Api, client } from '../helpers/http.js';
-import { securitySuite } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -169,21 +168,5 @@ for (const kind of storeKinds()) {
       assert.equal(last.body.error.code, 'LAST_API_KEY');
       assert.match(last.body.error.message, /last API key/);
     });
-
-    securitySuite(
-      () => server,
-      [
-        { name: 'GET /v1/api-keys', request: () => ({ method: 'GET', path: '/v1/api-keys' }) },
-        { name: 'POST /v1/api-keys', request: () => ({ method: 'POST', path: '/v1/api-keys', body: {} }) },
-        {
-          name: 'DELETE /v1/api-keys/{key_id}',
-          request: () => ({ method: 'DELETE', path: `/v1/api-keys/key_${'b'.repeat(32)}` }),
-          foreign: async (ctx) => {
-            const theirs = await call(ctx.server.url, 'GET', '/v1/api-keys', { key: ctx.other.apiKey });
-            return { method: 'DELETE', path: `/v1/api-keys/${theirs.body.data[0].key_id}` };
-          },
-        },
-      ],
-    );
   });
 }

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
 import { createEndpoint, send } from '../helpers/delivery.js';
 import { type Api, client } from '../helpers/http.js';
-import { securitySuite } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -119,20 +118,6 @@ for (const kind of storeKinds()) {
         assert.match(response.body.error.message, /self-hosted/);
       }
     });
-
-    securitySuite(
-      () => server,
-      [
-        ...['/v1/billing/subscription', '/v1/billing/usage-history', '/v1/billing/invoices'].map((path) => ({
-          name: `GET ${path}`,
-          request: () => ({ method: 'GET', path }),
-        })),
-        ...['/v1/billing/checkout', '/v1/billing/portal'].map((path) => ({
-          name: `POST ${path}`,
-          request: () => ({ method: 'POST', path, body: {} }),
-        })),
-      ],
-    );
   });
 
   describe(`monthly quota [${kind}]`, () => {

@@ -48,6 +48,7 @@ for (const kind of storeKinds()) {
       assert.ok(verifySignature(endpoint.signing_secret, request!.headers, request!.body));
       await waitForMessage(api, id, hasStatus('succeeded'));
       const [attempt] = await attemptsOf(api, id);
+      assert.ok(attempt, 'an attempt is recorded');
       assert.equal(attempt.response_status, 200);
       assert.equal(typeof attempt.tls_handshake_ms, 'number');
       assert.equal(typeof attempt.tcp_connect_ms, 'number');
@@ -70,8 +71,9 @@ for (const kind of storeKinds()) {
       const message = await waitForMessage(api, id, hasStatus('failed_permanent'));
       assert.equal(receiver.for('/rebound').length, 0, 'nothing reached the loopback receiver');
       const [attempt] = await attemptsOf(api, id);
-      assert.match(attempt.error_text, /not a public address/);
-      assert.match(message.last_error, /not a public address/);
+      assert.ok(attempt, 'an attempt is recorded');
+      assert.match(attempt.error_text ?? '', /not a public address/);
+      assert.match(message.last_error ?? '', /not a public address/);
     });
   });
 }

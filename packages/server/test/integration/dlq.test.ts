@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
-import { type Api, client } from '../helpers/http.js';
+import { type Api, client, type ResponseBody } from '../helpers/http.js';
 import { Receiver, status } from '../helpers/receiver.js';
-import { createProjectWithKey, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -18,9 +18,9 @@ for (const kind of storeKinds()) {
     let delivered: string;
 
     async function dlqPage(query = '') {
-      const response = await api('GET', `/v1/dlq/messages${query}`);
+      const response = await api<ResponseBody<'/v1/dlq/messages', 'get'>>('GET', `/v1/dlq/messages${query}`);
       assert.equal(response.status, 200, response.text);
-      return response.body.data as { messages: any[]; has_more: boolean; next_cursor: string | null };
+      return response.body.data;
     }
 
     before(async () => {
@@ -50,10 +50,11 @@ for (const kind of storeKinds()) {
       assert.equal(page.has_more, false);
       assert.equal(page.next_cursor, null);
       const [latest] = page.messages;
+      assert.ok(latest);
       assert.equal(latest.status, 'failed_permanent');
       assert.equal(latest.endpoint, `${receiver.url}/dead`);
       assert.equal(latest.response_status, 404);
-      assert.match(latest.failed_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      assert.match(latest.failed_at ?? '', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     });
 
     it('pages with the cursor inside data', async () => {
@@ -107,7 +108,7 @@ for (const kind of storeKinds()) {
       assert.equal(response.body.error.code, 'PAYLOAD_UNAVAILABLE');
     });
 
-    describe('with the shared security suite', () => {
+    describe("another project's dead letters", () => {
       let foreign: string;
       before(async () => {
         const other = await createProjectWithKey(server, `dlq-${Date.now()}`);
@@ -117,17 +118,6 @@ for (const kind of storeKinds()) {
         foreign = await send(otherApi, otherEndpoint.id, { foreign: true });
         await waitForMessage(otherApi, foreign, hasStatus('failed_permanent'));
       });
-      securitySuite(
-        () => server,
-        [
-          { name: 'GET /v1/dlq/messages', request: () => ({ method: 'GET', path: '/v1/dlq/messages' }) },
-          {
-            name: 'POST /v1/dlq/replay/{id}',
-            request: () => ({ method: 'POST', path: `/v1/dlq/replay/${randomUUID()}` }),
-            foreign: () => ({ method: 'POST', path: `/v1/dlq/replay/${foreign}` }),
-          },
-        ],
-      );
 
       it("does not list another project's dead letters", async () => {
         const page = await dlqPage('?limit=1000');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { call, type Api } from '../helpers/http.js';
-import { createProjectWithKey, type SecurityContext, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -231,32 +231,6 @@ for (const kind of storeKinds()) {
         }
       }
     });
-
-    const routeCases = endpointRoutes(UNKNOWN_ID).map(([method, path, body]) => {
-      const template = path.replace(UNKNOWN_ID, '{id}').replace(/sk_[a-f0-9]{32}$/, '{key_id}');
-      return {
-        name: `${method} ${template}`,
-        request: () => ({ method, path, body }),
-        foreign: async (ctx: SecurityContext) => {
-          const theirs = await createEndpoint(ctx.server, ctx.other.apiKey);
-          const foreignPath = path
-            .replace(UNKNOWN_ID, theirs.id)
-            .replace(/sk_[a-f0-9]{32}$/, theirs.signing_key_id);
-          return { method, path: foreignPath, body };
-        },
-      };
-    });
-    securitySuite(
-      () => server,
-      [
-        { name: 'GET /v1/endpoints', request: () => ({ method: 'GET', path: '/v1/endpoints' }) },
-        {
-          name: 'POST /v1/endpoints',
-          request: () => ({ method: 'POST', path: '/v1/endpoints', body: { url: freshUrl() } }),
-        },
-        ...routeCases,
-      ],
-    );
   });
 }
 

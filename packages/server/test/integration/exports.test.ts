@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { newUuid } from '../../src/lib/ids.js';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
-import { call, type Api, client } from '../helpers/http.js';
+import { call, type Api } from '../helpers/http.js';
 import { Receiver } from '../helpers/receiver.js';
-import { securitySuite } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -283,47 +282,5 @@ for (const kind of storeKinds()) {
       assert.equal((await call(location, 'GET', '', {})).status, 404);
       assert.equal((await api('DELETE', `/v1/exports/${done.id}`)).status, 404);
     });
-
-    securitySuite(
-      () => server,
-      [
-        { name: 'GET /v1/exports', request: () => ({ method: 'GET', path: '/v1/exports' }) },
-        {
-          name: 'POST /v1/exports',
-          request: () => ({
-            method: 'POST',
-            path: '/v1/exports',
-            body: { start_time: start, end_time: end },
-          }),
-          foreign: async (ctx) => {
-            const other = await createEndpoint(
-              client(ctx.server.url, ctx.other.apiKey),
-              `${receiver.url}/foreign`,
-            );
-            return {
-              method: 'POST',
-              path: '/v1/exports',
-              body: { start_time: start, end_time: end, endpoint_id: other.id },
-            };
-          },
-        },
-        ...(['GET', 'DELETE', 'GET download'] as const).map((what) => ({
-          name: `${what} /v1/exports/{id}`,
-          request: () => ({
-            method: what.split(' ')[0]!,
-            path: `/v1/exports/${newUuid()}${what.endsWith('download') ? '/download' : ''}`,
-          }),
-          foreign: async (ctx: { server: TestServer; other: { apiKey: string } }) => {
-            const theirs = await call(ctx.server.url, 'POST', '/v1/exports', {
-              key: ctx.other.apiKey,
-              body: { start_time: start, end_time: end },
-            });
-            assert.equal(theirs.status, 201, theirs.text);
-            const path = `/v1/exports/${theirs.body.data.id}${what.endsWith('download') ? '/download' : ''}`;
-            return { method: what.split(' ')[0]!, path };
-          },
-        })),
-      ],
-    );
   });
 }

@@ -41,24 +41,26 @@ interface Operation {
   body: Schema | null;
 }
 
+/** A JSON Schema node of /openapi.json, walked to build hostile values of every shape it allows. */
 type Schema = Record<string, any>;
 
 const stats = { requests: 0, status5xx: 0, deliberate5xx: 0, unsent: 0 };
 
 function checkAnswer(label: string, status: number, text: string): void {
   stats.requests++;
-  let body: any = null;
+  // Answers to malformed requests: any JSON (or none), each field checked before it is trusted.
+  let body: { error?: { code?: string; message?: unknown }; meta?: { request_id?: unknown } } | null = null;
   try {
     body = text ? JSON.parse(text) : null;
   } catch {}
   if (status >= 500) {
-    if (DELIBERATE_5XX.has(body?.error?.code)) stats.deliberate5xx++;
+    if (DELIBERATE_5XX.has(body?.error?.code ?? '')) stats.deliberate5xx++;
     else stats.status5xx++;
   }
   for (const pattern of INTERNAL)
     assert.doesNotMatch(text, pattern, `${label}: internal detail echoed: ${text}`);
   assert.ok(!text.includes(TEST_MASTER_KEY) && !text.includes(ADMIN_TOKEN), `${label}: a secret echoed`);
-  if (status >= 500) assert.ok(DELIBERATE_5XX.has(body?.error?.code), `${label}: ${status} ${text}`);
+  if (status >= 500) assert.ok(DELIBERATE_5XX.has(body?.error?.code ?? ''), `${label}: ${status} ${text}`);
   if (status < 400) return;
   assert.ok(
     body && typeof body.error === 'object',
@@ -216,14 +218,28 @@ function encodeSegment(value: unknown, raw: boolean): string {
   return out;
 }
 
-function operationsOf(doc: any): Operation[] {
+/** The parts of /openapi.json the fuzzer reads. */
+interface OpenApiDocument {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Array<{ in: string; name: string; schema?: Schema }>;
+        requestBody?: { content?: { 'application/json'?: { schema?: Schema } } };
+      }
+    >
+  >;
+}
+
+function operationsOf(doc: OpenApiDocument): Operation[] {
   const operations: Operation[] = [];
-  for (const [path, methods] of Object.entries<any>(doc.paths)) {
-    for (const [method, op] of Object.entries<any>(methods)) {
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
       operations.push({
         method: method.toUpperCase(),
         path,
-        params: (op.parameters ?? []).map((p: any) => ({ in: p.in, name: p.name, schema: p.schema ?? {} })),
+        params: (op.parameters ?? []).map((p) => ({ in: p.in, name: p.name, schema: p.schema ?? {} })),
         body: op.requestBody?.content?.['application/json']?.schema ?? null,
       });
     }
@@ -272,7 +288,7 @@ describe('fuzz: every operation, the ingest route and the listen upgrade [embedd
     forwardEndpointId = forward.id;
     ingestUrls.push(cli.ingest_url, forward.ingest_url);
     ids = [endpoint.id, messageId, spareKey.id, spareProject.id, signingKey.id, cli.id, forward.id];
-    const doc = await (await fetch(`${server.url}/openapi.json`)).json();
+    const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as OpenApiDocument;
     operations = operationsOf(doc);
     assert.ok(operations.length >= 60, `the OpenAPI document lists ${operations.length} operations`);
   });

@@ -7,6 +7,9 @@ import { createInbound, ingest } from '../helpers/inbound.js';
 import { TestListener } from '../helpers/listener.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
+import type { ResponseBody } from '../helpers/http.js';
+
+type InboundList = ResponseBody<'/v1/inbound-endpoints', 'get'>;
 
 const MINUTE = 60_000;
 
@@ -48,9 +51,10 @@ for (const kind of storeKinds()) {
       const got = await api('GET', `/v1/inbound-endpoints/${short.body.data.id}`);
       assert.equal(got.body.data.ephemeral, true);
       assert.equal(got.body.data.expires_at, short.body.data.expires_at);
-      const listed = (await api('GET', '/v1/inbound-endpoints')).body.data.find(
-        (row: any) => row.id === short.body.data.id,
+      const listed = (await api<InboundList>('GET', '/v1/inbound-endpoints')).body.data.find(
+        (row) => row.id === short.body.data.id,
       );
+      assert.ok(listed, 'the ephemeral endpoint is listed');
       assert.equal(listed.expires_at, short.body.data.expires_at);
 
       const defaulted = await api('POST', '/v1/inbound-endpoints', {
@@ -93,7 +97,7 @@ for (const kind of storeKinds()) {
 
       assert.equal((await api('GET', `/v1/inbound-endpoints/${endpoint.id}`)).status, 404);
       assert.equal((await api('GET', `/v1/inbound-endpoints/${endpoint.id}/listen`)).status, 404);
-      const list = (await api('GET', '/v1/inbound-endpoints')).body.data.map((row: any) => row.id);
+      const list = (await api<InboundList>('GET', '/v1/inbound-endpoints')).body.data.map((row) => row.id);
       assert.ok(!list.includes(endpoint.id));
       assert.ok(list.includes(keep.id));
       assert.equal((await ingest(endpoint.ingest_url, { body: 'late' })).status, 410);

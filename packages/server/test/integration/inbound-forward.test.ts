@@ -3,12 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { verifySignature } from '../helpers/delivery.js';
 import type { Api } from '../helpers/http.js';
-import { createInbound, ingest, messageRow } from '../helpers/inbound.js';
+import { createInbound, type InboundMessageRow, ingest, messageRow } from '../helpers/inbound.js';
 import { Receiver, status } from '../helpers/receiver.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
-async function waitForRow(server: TestServer, id: string, done: (row: any) => boolean, timeoutMs = 15_000) {
+async function waitForRow(
+  server: TestServer,
+  id: string,
+  done: (row: InboundMessageRow) => boolean,
+  timeoutMs = 15_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const row = await messageRow(server, id);
@@ -64,7 +69,7 @@ for (const kind of storeKinds()) {
       const row = await waitForRow(server, id, (r) => r.status === 'succeeded');
       assert.equal(row.attempt_count, 3);
       assert.equal(row.response_status, 200);
-      const attempts = await server.store.db.query<any>(
+      const attempts = await server.store.db.query<{ attempt_no: number; response_status: number | null }>(
         'SELECT attempt_no, response_status FROM inbound_attempts WHERE message_id = $1 ORDER BY attempt_no',
         [id],
       );

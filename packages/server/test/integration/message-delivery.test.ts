@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
-import { type Api, client } from '../helpers/http.js';
+import type { Api } from '../helpers/http.js';
 import { createInbound, ingest } from '../helpers/inbound.js';
 import { Receiver } from '../helpers/receiver.js';
-import { securitySuite } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -84,23 +83,5 @@ for (const kind of storeKinds()) {
       assert.ok(doc.paths['/v1/messages/{id}/delivery'].get);
       assert.ok(doc.paths['/v1/inbound-messages/{id}/delivery'].get);
     });
-
-    securitySuite(
-      () => server,
-      ['/v1/messages', '/v1/inbound-messages'].map((base) => ({
-        name: `GET ${base}/{id}/delivery`,
-        request: () => ({ method: 'GET', path: `${base}/${UNKNOWN}/delivery` }),
-        foreign: async (ctx) => {
-          const other = client(ctx.server.url, ctx.other.apiKey);
-          if (base === '/v1/messages') {
-            const endpoint = await createEndpoint(other, `${receiver.url}/foreign`);
-            return { method: 'GET', path: `${base}/${await send(other, endpoint.id, { x: 1 })}/delivery` };
-          }
-          const endpoint = await createInbound(other, { mode: 'cli' });
-          const sent = await ingest(endpoint.ingest_url, { body: 'x' });
-          return { method: 'GET', path: `${base}/${sent.body.data.message_id}/delivery` };
-        },
-      })),
-    );
   });
 }

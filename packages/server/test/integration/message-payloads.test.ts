@@ -3,10 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { createEndpoint, send } from '../helpers/delivery.js';
 import type { Api } from '../helpers/http.js';
 import { createInbound, ingest } from '../helpers/inbound.js';
-import { securitySuite } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
-import { client } from '../helpers/http.js';
 
 for (const kind of storeKinds()) {
   describe(`message payloads [${kind}]`, () => {
@@ -73,32 +71,5 @@ for (const kind of storeKinds()) {
       assert.equal(response.status, 410, response.text);
       assert.equal(response.body.error.code, 'PAYLOAD_UNAVAILABLE');
     });
-
-    securitySuite(
-      () => server,
-      [
-        {
-          name: 'GET /v1/messages/{id}/payload',
-          request: () => ({ method: 'GET', path: `/v1/messages/${messageId}/payload` }),
-          foreign: async (ctx) => {
-            const theirs = client(ctx.server.url, ctx.other.apiKey);
-            const ep = await createEndpoint(theirs, 'http://127.0.0.1:9/foreign');
-            await theirs('POST', `/v1/endpoints/${ep.id}/pause`);
-            const id = await send(theirs, ep.id, { secret: true });
-            return { method: 'GET', path: `/v1/messages/${id}/payload` };
-          },
-        },
-        {
-          name: 'GET /v1/inbound-messages/{id}/payload',
-          request: () => ({ method: 'GET', path: `/v1/inbound-messages/${inboundId}/payload` }),
-          foreign: async (ctx) => {
-            const theirs = client(ctx.server.url, ctx.other.apiKey);
-            const inbound = await createInbound(theirs, { name: 'theirs', mode: 'cli' });
-            const ingested = await ingest(inbound.ingest_url, { body: '{}' });
-            return { method: 'GET', path: `/v1/inbound-messages/${ingested.body.data.message_id}/payload` };
-          },
-        },
-      ],
-    );
   });
 }

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createEndpoint, hasStatus, send, waitForMessage } from '../helpers/delivery.js';
 import { type Api, client } from '../helpers/http.js';
 import { hang, Receiver, status } from '../helpers/receiver.js';
-import { createProjectWithKey, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -312,7 +312,7 @@ for (const kind of storeKinds()) {
       });
     });
 
-    describe('with the shared security suite', () => {
+    describe("another project's message", () => {
       let foreignMessage: string;
       before(async () => {
         const other = await createProjectWithKey(server, `sec-${Date.now()}`);
@@ -321,38 +321,6 @@ for (const kind of storeKinds()) {
         foreignMessage = await send(otherApi, endpoint.id, { foreign: true });
         await waitForMessage(otherApi, foreignMessage, hasStatus('succeeded'));
       });
-      const own = randomUUID();
-      securitySuite(
-        () => server,
-        [
-          ...['replay', 'cancel', 'retry-now'].map((op) => ({
-            name: `POST /v1/messages/{id}/${op}`,
-            request: () => ({ method: 'POST', path: `/v1/messages/${own}/${op}` }),
-            foreign: () => ({ method: 'POST', path: `/v1/messages/${foreignMessage}/${op}` }),
-          })),
-          {
-            name: 'GET /v1/messages/{id}',
-            request: () => ({ method: 'GET', path: `/v1/messages/${own}` }),
-            foreign: () => ({ method: 'GET', path: `/v1/messages/${foreignMessage}` }),
-          },
-          {
-            name: 'GET /v1/messages/{id}/attempts',
-            request: () => ({ method: 'GET', path: `/v1/messages/${own}/attempts` }),
-          },
-          {
-            name: 'POST /v1/messages/replay-all',
-            request: () => ({ method: 'POST', path: '/v1/messages/replay-all?status=succeeded' }),
-          },
-          {
-            name: 'POST /v1/messages/replay-batch',
-            request: () => ({
-              method: 'POST',
-              path: '/v1/messages/replay-batch',
-              body: { message_ids: [own] },
-            }),
-          },
-        ],
-      );
 
       it("lists no attempts for another project's message", async () => {
         const response = await api('GET', `/v1/messages/${foreignMessage}/attempts`);

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { createEndpoint, send, waitForMessage } from '../helpers/delivery.js';
 import { ADMIN_TOKEN } from '../helpers/server.js';
-import { type Api, client } from '../helpers/http.js';
+import { type Api, client, type ResponseBody } from '../helpers/http.js';
 import { createInbound, ingest } from '../helpers/inbound.js';
 import { TestListener } from '../helpers/listener.js';
 import { createProjectWithKey } from '../helpers/security.js';
@@ -93,10 +93,13 @@ for (const kind of storeKinds()) {
       await listener.close();
       const fresh = (await ingest(endpoint.ingest_url, { body: 'new' })).body.data.message_id;
 
-      const first = await api('GET', `/v1/inbound-endpoints/${endpoint.id}/listen`);
+      const first = await api<ResponseBody<'/v1/inbound-endpoints/{id}/listen', 'get'>>(
+        'GET',
+        `/v1/inbound-endpoints/${endpoint.id}/listen`,
+      );
       assert.equal(first.status, 200, first.text);
       assert.deepEqual(
-        first.body.data.map((m: any) => m.message_id),
+        first.body.data.map((m) => m.message_id),
         [fresh],
         'the history already delivered to a listener is not forwarded again',
       );
@@ -159,7 +162,7 @@ for (const kind of storeKinds()) {
         frames.map((frame) => frame.message_id),
         [id, id],
       );
-      assert.deepEqual(frames[1].body, { a: 1 });
+      assert.deepEqual(frames[1]?.body, { a: 1 });
     });
 
     it('streamed messages drop hop-by-hop headers (Connection, TE, Keep-Alive), as forward mode does', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call } from '../helpers/http.js';
-import { createProjectWithKey, securitySuite } from '../helpers/security.js';
+import { createProjectWithKey } from '../helpers/security.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -121,17 +121,5 @@ for (const kind of storeKinds()) {
       }
       assert.equal((await admin('GET', '/v1/projects/not-a-uuid')).status, 404);
     });
-
-    securitySuite(
-      () => server,
-      [
-        { name: 'GET /v1/projects', request: () => ({ method: 'GET', path: '/v1/projects' }) },
-        {
-          name: 'GET /v1/projects/{id}',
-          request: () => ({ method: 'GET', path: `/v1/projects/${server.projectId}` }),
-          foreign: (ctx) => ({ method: 'GET', path: `/v1/projects/${ctx.other.projectId}` }),
-        },
-      ],
-    );
   });
 }

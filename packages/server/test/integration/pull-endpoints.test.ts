@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { RetentionJob } from '../../src/retention/job.js';
-import { type Api, call, client } from '../helpers/http.js';
+import { type Api, call, type ResponseBody } from '../helpers/http.js';
 import { createInbound, ingest, rejectionsOf } from '../helpers/inbound.js';
-import { securitySuite } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -21,8 +20,22 @@ async function createPull(api: Api, body: Record<string, unknown> = {}): Promise
   return response.body.data;
 }
 
+/** The pull_events columns these tests read. */
+interface PullEventRow {
+  id: string;
+  status: string;
+  payload: Uint8Array | null;
+  headers: Record<string, string>;
+  fetch_count: number;
+  delivered_at: Date | null;
+  deleted_at: Date | null;
+  deleted_by_api_key_id: string | null;
+  received_at: Date;
+  expires_at: Date;
+}
+
 const storedEvents = async (server: TestServer, endpointId: string) =>
-  server.store.db.query<any>('SELECT * FROM pull_events WHERE pull_endpoint_id = $1 ORDER BY id', [
+  server.store.db.query<PullEventRow>('SELECT * FROM pull_events WHERE pull_endpoint_id = $1 ORDER BY id', [
     endpointId,
   ]);
 
@@ -72,8 +85,12 @@ for (const kind of storeKinds()) {
       assert.equal(data.paused, false);
       assert.ok(!('token_value' in data) && !JSON.stringify(data).includes('secret-token-value'));
 
-      const listed = await api('GET', '/v1/pull-endpoints?limit=10');
-      const row = listed.body.data.find((e: any) => e.id === data.id);
+      const listed = await api<ResponseBody<'/v1/pull-endpoints', 'get'>>(
+        'GET',
+        '/v1/pull-endpoints?limit=10',
+      );
+      const row = listed.body.data.find((e) => e.id === data.id);
+      assert.ok(row, 'the new endpoint is listed');
       assert.deepEqual(Object.keys(row).sort(), [
         'active',
         'created_at',
@@ -121,8 +138,11 @@ for (const kind of storeKinds()) {
       assert.equal((await api('GET', `/v1/inbound-endpoints/${pull.id}`)).status, 404);
       assert.equal((await api('DELETE', `/v1/inbound-endpoints/${pull.id}`)).status, 404);
       assert.equal((await api('POST', `/v1/inbound-endpoints/${pull.id}/pause`)).status, 404);
-      const inboundList = await api('GET', '/v1/inbound-endpoints?limit=100');
-      assert.ok(!inboundList.body.data.some((e: any) => e.id === pull.id));
+      const inboundList = await api<ResponseBody<'/v1/inbound-endpoints', 'get'>>(
+        'GET',
+        '/v1/inbound-endpoints?limit=100',
+      );
+      assert.ok(!inboundList.body.data.some((e) => e.id === pull.id));
       assert.equal((await api('GET', `/v1/pull-endpoints/${inbound.id}`)).status, 404);
       assert.equal((await api('GET', '/v1/pull-endpoints/nope')).body.error.code, 'ENDPOINT_NOT_FOUND');
     });
@@ -166,6 +186,7 @@ for (const kind of storeKinds()) {
       assert.equal(headers['x-token'], '[redacted]', 'the static token is not kept');
       assert.equal(headers['content-type'], 'application/json');
       const [stored] = await storedEvents(server, endpoint.id);
+      assert.ok(stored);
       assert.ok(!JSON.stringify(stored.headers).includes('let-me-in'));
       assert.equal(preview.body.data.content_type, 'application/json');
 
@@ -188,9 +209,12 @@ for (const kind of storeKinds()) {
       const delivered = await api('GET', `/v1/pull-endpoints/${endpoint.id}/events/${id}?preview=true`);
       assert.equal(delivered.body.data.status, 'delivered', 'acknowledged events stay retrievable');
       assert.ok(Number.isInteger(delivered.body.data.timing.total_ms));
-      const byStatus = await api('GET', `/v1/pull-endpoints/${endpoint.id}/events?status=delivered`);
+      const byStatus = await api<ResponseBody<'/v1/pull-endpoints/{id}/events', 'get'>>(
+        'GET',
+        `/v1/pull-endpoints/${endpoint.id}/events?status=delivered`,
+      );
       assert.deepEqual(
-        byStatus.body.data.map((e: any) => e.id),
+        byStatus.body.data.map((e) => e.id),
         [id],
       );
 
@@ -232,9 +256,12 @@ for (const kind of storeKinds()) {
       assert.equal((await storedEvents(server, endpoint.id)).length, 5);
 
       const base = `/v1/pull-endpoints/${endpoint.id}/events`;
-      const odd = await api('GET', `${base}?event_type=b.odd`);
+      const odd = await api<ResponseBody<'/v1/pull-endpoints/{id}/events', 'get'>>(
+        'GET',
+        `${base}?event_type=b.odd`,
+      );
       assert.deepEqual(
-        odd.body.data.map((e: any) => e.id),
+        odd.body.data.map((e) => e.id),
         [ids[2], ids[4]],
       );
       const page1 = await api('GET', `${base}?limit=2`);
@@ -243,7 +270,7 @@ for (const kind of storeKinds()) {
       const page2 = await api('GET', `${base}?limit=2&cursor=${page1.body.meta.next_cursor}`);
       const page3 = await api('GET', `${base}?limit=2&cursor=${page2.body.meta.next_cursor}`);
       assert.deepEqual(
-        [...page1.body.data, ...page2.body.data, ...page3.body.data].map((e: any) => e.id),
+        [...page1.body.data, ...page2.body.data, ...page3.body.data].map((e) => e.id),
         ids,
       );
       const future = await api('GET', `${base}?since=2999-01-01T00:00:00Z`);
@@ -377,22 +404,29 @@ for (const kind of storeKinds()) {
       assert.equal(one.body.data.already_deleted, false);
       assert.equal((await api('DELETE', `${base}/${ids[0]}`)).body.data.already_deleted, true);
       const [erased] = (await storedEvents(server, endpoint.id)).filter((r) => r.id === ids[0]);
+      assert.ok(erased);
       assert.equal(erased.payload, null);
       assert.deepEqual(erased.headers, {});
       assert.ok(erased.deleted_at && erased.deleted_by_api_key_id);
       assert.equal((await api('GET', `${base}/${ids[0]}`)).status, 404);
-      assert.ok(!(await api('GET', base)).body.data.some((e: any) => e.id === ids[0]));
+      assert.ok(
+        !(await api<ResponseBody<'/v1/pull-endpoints/{id}/events', 'get'>>('GET', base)).body.data.some(
+          (e) => e.id === ids[0],
+        ),
+      );
 
-      const batch = await api('POST', `${base}/delete-batch`, {
-        body: { message_ids: [ids[1], ids[0], randomUUID()] },
-      });
+      const batch = await api<ResponseBody<'/v1/pull-endpoints/{id}/events/delete-batch', 'post'>>(
+        'POST',
+        `${base}/delete-batch`,
+        { body: { message_ids: [ids[1], ids[0], randomUUID()] } },
+      );
       assert.equal(batch.status, 200, batch.text);
       assert.deepEqual(
-        batch.body.data.results.map((r: any) => [r.event_id, r.outcome]),
+        batch.body.data.results.map((r) => [r.event_id, r.outcome]),
         [
           [ids[1], 'deleted'],
           [ids[0], 'already_deleted'],
-          [batch.body.data.results[2].event_id, 'not_found'],
+          [batch.body.data.results[2]?.event_id, 'not_found'],
         ],
       );
       assert.deepEqual(
@@ -414,7 +448,9 @@ for (const kind of storeKinds()) {
       const all = await api('POST', `${base}/delete-all?event_type=user.created`);
       assert.deepEqual(all.body.data, { deleted: 1, deleted_event_ids: [ids[3]], has_more: false });
       assert.deepEqual(
-        (await api('GET', base)).body.data.map((e: any) => e.id),
+        (await api<ResponseBody<'/v1/pull-endpoints/{id}/events', 'get'>>('GET', base)).body.data.map(
+          (e) => e.id,
+        ),
         [ids[2]],
       );
       for (const body of [{}, { message_ids: [] }, { message_ids: [ids[2]], event_ids: [ids[2]] }]) {
@@ -438,28 +474,35 @@ for (const kind of storeKinds()) {
       await api('GET', `${base}/${ids[1]}`);
       await api('POST', `${base}/ack`, { body: { event_ids: [ids[0]] } });
 
-      const logs = await api('GET', `/v1/pull-logs?pull_endpoint_id=${endpoint.id}&limit=3`);
+      const logs = await api<ResponseBody<'/v1/pull-logs', 'get'>>(
+        'GET',
+        `/v1/pull-logs?pull_endpoint_id=${endpoint.id}&limit=3`,
+      );
       assert.equal(logs.status, 200, logs.text);
       assert.deepEqual(
-        logs.body.data.map((e: any) => e.event_id),
+        logs.body.data.map((e) => e.event_id),
         [ids[3], ids[2], ids[1]],
       );
       assert.equal(logs.body.meta.has_more, true);
       const [entry] = logs.body.data;
+      assert.ok(entry);
       assert.equal(entry.pull_endpoint_id, endpoint.id);
       assert.equal(entry.endpoint_name, 'Observed');
       assert.equal(entry.event_type, 'metric.test');
-      const rest = await api(
+      const rest = await api<ResponseBody<'/v1/pull-logs', 'get'>>(
         'GET',
         `/v1/pull-logs?pull_endpoint_id=${endpoint.id}&cursor=${logs.body.meta.next_cursor}`,
       );
       assert.deepEqual(
-        rest.body.data.map((e: any) => e.event_id),
+        rest.body.data.map((e) => e.event_id),
         [ids[0]],
       );
-      const delivered = await api('GET', `/v1/pull-logs?pull_endpoint_id=${endpoint.id}&status=delivered`);
+      const delivered = await api<ResponseBody<'/v1/pull-logs', 'get'>>(
+        'GET',
+        `/v1/pull-logs?pull_endpoint_id=${endpoint.id}&status=delivered`,
+      );
       assert.deepEqual(
-        delivered.body.data.map((e: any) => e.event_id),
+        delivered.body.data.map((e) => e.event_id),
         [ids[0]],
       );
 
@@ -484,14 +527,14 @@ for (const kind of storeKinds()) {
         4,
       );
 
-      const series = await api(
+      const series = await api<ResponseBody<'/v1/pull-metrics/timeseries', 'get'>>(
         'GET',
         `/v1/pull-metrics/timeseries?window=1h&pull_endpoint_id=${endpoint.id}`,
       );
       assert.equal(series.status, 200, series.text);
       assert.equal(series.body.data.buckets.length, 12);
       const totals = series.body.data.buckets.reduce(
-        (sum: any, b: any) => ({
+        (sum, b) => ({
           total: sum.total + b.total,
           stored: sum.stored + b.stored,
           fetched: sum.fetched + b.fetched,
@@ -518,6 +561,7 @@ for (const kind of storeKinds()) {
       const endpoint = await createPull(api, { retention_days: 1 });
       const [old, fresh] = [await post(endpoint, { n: 1 }), await post(endpoint, { n: 2 })];
       const [row] = (await storedEvents(server, endpoint.id)).filter((r) => r.id === fresh);
+      assert.ok(row);
       const days = (row.expires_at.getTime() - row.received_at.getTime()) / 86_400_000;
       assert.ok(Math.abs(days - 1) < 0.01, `kept for retention_days: ${days}`);
       await server.store.db.query(
@@ -527,7 +571,9 @@ for (const kind of storeKinds()) {
 
       const base = `/v1/pull-endpoints/${endpoint.id}/events`;
       assert.deepEqual(
-        (await api('GET', base)).body.data.map((e: any) => e.id),
+        (await api<ResponseBody<'/v1/pull-endpoints/{id}/events', 'get'>>('GET', base)).body.data.map(
+          (e) => e.id,
+        ),
         [fresh],
       );
       assert.equal((await api('GET', `${base}/${old}`)).status, 404);
@@ -566,80 +612,5 @@ for (const kind of storeKinds()) {
         assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is missing from /openapi.json`);
       }
     });
-
-    /** An endpoint and an event of the other project, for the 404 checks. */
-    const theirs = async (ctx: { server: TestServer; other: { apiKey: string } }) => {
-      const endpoint = await createPull(client(ctx.server.url, ctx.other.apiKey));
-      const event = await post(endpoint, { theirs: true });
-      return { endpoint: endpoint.id, event };
-    };
-    const ours = async () => {
-      const endpoint = await createPull(api);
-      return { endpoint: endpoint.id, event: await post(endpoint, { ours: true }) };
-    };
-    securitySuite(
-      () => server,
-      [
-        {
-          name: 'POST /v1/pull-endpoints',
-          request: () => ({ method: 'POST', path: '/v1/pull-endpoints', body: {} }),
-        },
-        { name: 'GET /v1/pull-endpoints', request: () => ({ method: 'GET', path: '/v1/pull-endpoints' }) },
-        ...(
-          [
-            ['GET', ''],
-            ['PATCH', ''],
-            ['DELETE', ''],
-            ['POST', '/pause'],
-            ['POST', '/resume'],
-            ['GET', '/events'],
-            ['POST', '/events/ack'],
-            ['POST', '/events/delete-batch'],
-            ['POST', '/events/delete-all'],
-          ] as const
-        ).map(([method, suffix]) => {
-          const body = suffix.endsWith('ack')
-            ? { event_ids: [randomUUID()] }
-            : suffix.endsWith('delete-batch')
-              ? { message_ids: [randomUUID()] }
-              : method === 'PATCH'
-                ? { name: 'x' }
-                : undefined;
-          return {
-            name: `${method} /v1/pull-endpoints/{id}${suffix}`,
-            request: async () => ({
-              method,
-              path: `/v1/pull-endpoints/${(await ours()).endpoint}${suffix}`,
-              body,
-            }),
-            foreign: async (ctx: any) => ({
-              method,
-              path: `/v1/pull-endpoints/${(await theirs(ctx)).endpoint}${suffix}`,
-              body,
-            }),
-          };
-        }),
-        ...(['GET', 'DELETE'] as const).map((method) => ({
-          name: `${method} /v1/pull-endpoints/{id}/events/{event_id}`,
-          request: async () => {
-            const { endpoint, event } = await ours();
-            return { method, path: `/v1/pull-endpoints/${endpoint}/events/${event}` };
-          },
-          foreign: async (ctx: any) => {
-            const { endpoint, event } = await theirs(ctx);
-            return { method, path: `/v1/pull-endpoints/${endpoint}/events/${event}` };
-          },
-        })),
-        { name: 'GET /v1/pull-logs', request: () => ({ method: 'GET', path: '/v1/pull-logs' }) },
-        ...['/v1/pull-metrics', '/v1/pull-metrics/timeseries'].map((path) => ({
-          name: `GET ${path}`,
-          request: () => ({ method: 'GET', path }),
-          foreign: async (ctx: any) => ({
-            method: 'GET',
-            path: `${path}?pull_endpoint_id=${(await theirs(ctx)).endpoint}`,
-          }),
-        })),
-      ],
-    );
   });
 }

@@ -5,7 +5,6 @@ import { newUuid } from '../../src/lib/ids.js';
 import { insertMessages } from '../../src/modules/send/store.js';
 import { createEndpoint, send } from '../helpers/delivery.js';
 import { call, type Api, client } from '../helpers/http.js';
-import { securitySuite } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
 
@@ -211,38 +210,5 @@ for (const kind of storeKinds()) {
       assert.deepEqual(attempts.body.data, []);
       assert.equal(attempts.body.meta.has_more, false);
     });
-
-    securitySuite(
-      () => server,
-      [
-        {
-          name: 'POST /v1/webhooks/send',
-          request: () => ({
-            method: 'POST',
-            path: '/v1/webhooks/send',
-            body: { endpoint_id: endpointId, payload: {} },
-          }),
-        },
-        {
-          name: 'GET /v1/messages/{id}',
-          request: () => ({ method: 'GET', path: '/v1/messages/01935abc-def0-7123-8567-890abcdef012' }),
-          foreign: async (ctx) => {
-            const theirEndpoint = await createEndpoint(
-              client(ctx.server.url, ctx.other.apiKey),
-              'http://127.0.0.1:9/theirs',
-            );
-            const id = await send(client(ctx.server.url, ctx.other.apiKey), theirEndpoint.id, {});
-            return { method: 'GET', path: `/v1/messages/${id}` };
-          },
-        },
-        {
-          name: 'GET /v1/messages/{id}/attempts',
-          request: () => ({
-            method: 'GET',
-            path: '/v1/messages/01935abc-def0-7123-8567-890abcdef012/attempts',
-          }),
-        },
-      ],
-    );
   });
 }

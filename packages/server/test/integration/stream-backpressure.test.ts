@@ -78,7 +78,7 @@ for (const kind of storeKinds()) {
         ids,
       );
       assert.deepEqual(
-        frames.map((frame) => frame.body.i),
+        frames.map((frame) => (frame.body as { i: number }).i),
         ids.map((_, i) => i),
       );
       await listener.close();

@@ -5,15 +5,18 @@ import { sha256Hex } from '../../src/lib/crypto.js';
 import { newUuid } from '../../src/lib/ids.js';
 import { insertInboundMessage } from '../../src/modules/inbound/ingest/store.js';
 import type { Api } from '../helpers/http.js';
-import { createInbound, ingest, messageRow } from '../helpers/inbound.js';
+import { createInbound, type InboundMessageRow, ingest, messageRow } from '../helpers/inbound.js';
 import { TestListener } from '../helpers/listener.js';
 import { createProjectWithKey } from '../helpers/security.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';
 import { storeKinds } from '../helpers/stores.js';
+import type { ResponseBody } from '../helpers/http.js';
+
+type Poll = ResponseBody<'/v1/inbound-endpoints/{id}/listen', 'get'>;
 
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-async function waitForRow(server: TestServer, id: string, done: (row: any) => boolean) {
+async function waitForRow(server: TestServer, id: string, done: (row: InboundMessageRow) => boolean) {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const row = await messageRow(server, id);
@@ -96,10 +99,11 @@ for (const kind of storeKinds()) {
         [...before, ...live],
       );
       assert.deepEqual(
-        frames.map((f) => f.body.n),
+        frames.map((f) => (f.body as { n: number }).n),
         [0, 1, 2, 3, 4, 5],
       );
       const last = frames[5];
+      assert.ok(last);
       assert.deepEqual(Object.keys(last), [
         'type',
         'message_id',
@@ -162,7 +166,7 @@ for (const kind of storeKinds()) {
         const [frame] = await listener.waitFor(1);
         assert.equal(frame.message_id, id);
         assert.equal(frame.body_encoding, 'base64');
-        assert.deepEqual(Buffer.from(frame.body, 'base64'), bytes);
+        assert.deepEqual(Buffer.from(String(frame.body), 'base64'), bytes);
         assert.equal(frame.size_bytes, 2048);
       }
     });
@@ -187,35 +191,37 @@ for (const kind of storeKinds()) {
           ).body.data.message_id,
         );
       const path = `/v1/inbound-endpoints/${endpoint.id}/listen`;
-      const page1 = await api('GET', path);
+      const page1 = await api<Poll>('GET', path);
       assert.equal(page1.status, 200, page1.text);
       assert.equal(page1.body.data.length, 50);
-      assert.equal(page1.body.data[0].type, undefined);
-      assert.deepEqual(page1.body.data[0].body, { n: 0 });
+      const [oldest] = page1.body.data;
+      assert.ok(oldest);
+      assert.equal('type' in oldest, false, 'a polled row is a webhook frame without its type');
+      assert.deepEqual(oldest.body, { n: 0 });
       assert.equal(page1.body.meta.next_cursor, ids[49]);
       assert.equal(page1.body.meta.has_more, true);
-      const page2 = await api('GET', `${path}?after=${page1.body.meta.next_cursor}`);
+      const page2 = await api<Poll>('GET', `${path}?after=${page1.body.meta.next_cursor}`);
       assert.deepEqual(
-        page2.body.data.map((m: any) => m.message_id),
+        page2.body.data.map((m) => m.message_id),
         ids.slice(50),
       );
       assert.equal(page2.body.meta.has_more, false);
 
       const started = Date.now();
-      const empty = await api('GET', `${path}?after=${page2.body.meta.next_cursor}`);
+      const empty = await api<Poll>('GET', `${path}?after=${page2.body.meta.next_cursor}`);
       assert.ok(Date.now() - started >= 1400, 'an empty poll is held');
       assert.deepEqual(empty.body.data, []);
       assert.equal(empty.body.meta.next_cursor, null);
 
-      const held = api('GET', `${path}?after=${page2.body.meta.next_cursor}`);
+      const held = api<Poll>('GET', `${path}?after=${page2.body.meta.next_cursor}`);
       await new Promise((resolve) => setTimeout(resolve, 300));
       const newId = (await ingest(endpoint.ingest_url, { body: 'late' })).body.data.message_id;
       const answered = await held;
       assert.deepEqual(
-        answered.body.data.map((m: any) => m.message_id),
+        answered.body.data.map((m) => m.message_id),
         [newId],
       );
-      assert.equal(answered.body.data[0].body_encoding, 'base64');
+      assert.equal(answered.body.data[0]?.body_encoding, 'base64');
     });
 
     it('long-poll pages by bytes too: about 1 MB per answer, every large body exactly once', async () => {
@@ -228,13 +234,13 @@ for (const kind of storeKinds()) {
       const pages: Array<{ count: number; hasMore: boolean }> = [];
       let query = '';
       for (let n = 0; n < 10; n++) {
-        const page = await api('GET', `${path}${query}`);
+        const page = await api<Poll>('GET', `${path}${query}`);
         assert.equal(page.status, 200, page.text);
         if (page.body.data.length === 0) break;
         for (const message of page.body.data) {
           const index = ids.indexOf(message.message_id);
           assert.ok(index >= 0, message.message_id);
-          assert.ok(Buffer.from(message.body, 'base64').equals(bodies[index]!), 'byte-exact');
+          assert.ok(Buffer.from(String(message.body), 'base64').equals(bodies[index]!), 'byte-exact');
           seen.push(message.message_id);
         }
         pages.push({ count: page.body.data.length, hasMore: page.body.meta.has_more });
@@ -255,9 +261,9 @@ for (const kind of storeKinds()) {
       // The race: an ingest takes its UUIDv7 id, and commits only after a later ingest was polled.
       const lateId = newUuid();
       const early = (await ingest(endpoint.ingest_url, { body: 'early' })).body.data.message_id;
-      const first = await api('GET', path);
+      const first = await api<Poll>('GET', path);
       assert.deepEqual(
-        first.body.data.map((m: any) => m.message_id),
+        first.body.data.map((m) => m.message_id),
         [early],
       );
       const cursor = first.body.meta.next_cursor;
@@ -276,22 +282,22 @@ for (const kind of storeKinds()) {
       assert.ok(inserted);
       const next = (await ingest(endpoint.ingest_url, { body: 'next' })).body.data.message_id;
 
-      const second = await api('GET', `${path}?after=${cursor}`);
+      const second = await api<Poll>('GET', `${path}?after=${cursor}`);
       assert.deepEqual(
-        second.body.data.map((m: any) => m.message_id),
+        second.body.data.map((m) => m.message_id),
         [lateId, next],
         'the late message is not skipped',
       );
       assert.equal(second.body.meta.next_cursor, next);
-      const third = await api('GET', `${path}?after=${next}`);
+      const third = await api<Poll>('GET', `${path}?after=${next}`);
       assert.deepEqual(third.body.data, [], 'and not listed again');
 
       // A replay puts an already polled message back in front of the poller, below its cursor.
       const replayed = await api('POST', `/v1/inbound-messages/${early}/replay`);
       assert.equal(replayed.status, 202, replayed.text);
-      const fourth = await api('GET', `${path}?after=${next}`);
+      const fourth = await api<Poll>('GET', `${path}?after=${next}`);
       assert.deepEqual(
-        fourth.body.data.map((m: any) => m.message_id),
+        fourth.body.data.map((m) => m.message_id),
         [early],
       );
       assert.equal(fourth.body.meta.next_cursor, next, 'a page below the cursor does not move it back');
@@ -305,8 +311,8 @@ for (const kind of storeKinds()) {
       await first.waitFor(2);
       assert.deepEqual(first.frames[0], { type: 'hello', ping_ms: 300, backlog: 2 });
       first.send({ type: 'ack', message_id: a });
-      assert.equal(first.frames[1].body_encoding, 'base64');
-      assert.equal(Buffer.from(first.frames[1].body, 'base64').toString(), 'a');
+      assert.equal(first.webhookAt(1).body_encoding, 'base64');
+      assert.equal(Buffer.from(String(first.webhookAt(1).body), 'base64').toString(), 'a');
       const row = await waitForRow(server, a, (r) => r.handed_over_at !== null);
       assert.equal(row.status, 'queued');
       assert.equal(row.response_status, null);
@@ -323,7 +329,7 @@ for (const kind of storeKinds()) {
       // Without ack=1 (the official CLI) no hello frame: it would take any non-ping frame for a webhook.
       const plain = await connect(endpoint.id);
       await plain.waitFor(1);
-      assert.equal(plain.frames[0].type, 'webhook');
+      assert.equal(plain.frames[0]?.type, 'webhook');
     });
 
     it('after=<id> resumes: also messages after it that another listener took; a bad id is 400', async () => {
@@ -360,16 +366,21 @@ for (const kind of storeKinds()) {
           headers: { 'content-type': 'application/json' },
         })
       ).body.data.message_id;
-      const jsonRow = (await api('GET', `${path}?ack=1`)).body.data[0];
+      const jsonRow = (await api<Poll>('GET', `${path}?ack=1`)).body.data[0];
+      assert.ok(jsonRow);
       assert.equal(jsonRow.message_id, json);
-      assert.equal(Buffer.from(jsonRow.body, 'base64').toString(), '{"x": 1.0}', 'JSON bodies base64 too');
+      assert.equal(
+        Buffer.from(String(jsonRow.body), 'base64').toString(),
+        '{"x": 1.0}',
+        'JSON bodies base64 too',
+      );
       await api('POST', `${path}/ack`, { body: { acks: [{ message_id: json }] } });
       const a = (await ingest(endpoint.ingest_url, { body: 'a' })).body.data.message_id;
       const b = (await ingest(endpoint.ingest_url, { body: 'b' })).body.data.message_id;
       for (let n = 0; n < 2; n++) {
-        const page = await api('GET', `${path}?ack=1`);
+        const page = await api<Poll>('GET', `${path}?ack=1`);
         assert.deepEqual(
-          page.body.data.map((m: any) => m.message_id),
+          page.body.data.map((m) => m.message_id),
           [a, b],
         );
       }
@@ -385,9 +396,9 @@ for (const kind of storeKinds()) {
       assert.equal(rowB.status, 'queued');
       assert.ok(rowB.handed_over_at);
       const c = (await ingest(endpoint.ingest_url, { body: 'c' })).body.data.message_id;
-      const next = await api('GET', `${path}?ack=1`);
+      const next = await api<Poll>('GET', `${path}?ack=1`);
       assert.deepEqual(
-        next.body.data.map((m: any) => m.message_id),
+        next.body.data.map((m) => m.message_id),
         [c],
       );
       for (const body of [
