@@ -24,6 +24,12 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       },
       security: [{ ApiKeyAuth: [] }, { ConsoleSession: [] }],
     },
+    // A route that asks no credentials (health, metrics, the ingest URL, the console login) says so, so a
+    // generated client does not send the key there.
+    transform: ({ schema, url, route }) => ({
+      schema: route.config?.auth === 'none' ? { ...schema, security: [] } : schema,
+      url,
+    }),
   });
 }
 

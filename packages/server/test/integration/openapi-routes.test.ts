@@ -7,11 +7,14 @@ import { storeKinds } from '../helpers/stores.js';
 
 interface OpenApiOperation {
   tags?: string[];
+  /** Absent: the document's own requirement (an API key or a console session) applies. */
+  security?: Array<Record<string, string[]>>;
   responses?: Record<string, { content?: { 'application/json'?: { schema?: { $ref?: string } } } }>;
 }
 
 interface OpenApiDocument {
   openapi: string;
+  security?: Array<Record<string, string[]>>;
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: { schemas: Record<string, { title?: string; required?: string[] }> };
 }
@@ -115,6 +118,37 @@ for (const kind of storeKinds()) {
       assert.ok(
         log.routes.some((route) => isHeadOfGet(route, registered) && !documented.has(route.key)),
         'no HEAD beside a GET any more: drop isHeadOfGet',
+      );
+    });
+
+    it('asks no credentials of a public route and an API key of every other', () => {
+      assert.deepEqual(doc.security, [{ ApiKeyAuth: [] }, { ConsoleSession: [] }]);
+      const byKey = new Map(log.routes.map((route) => [route.key, route]));
+      let publicRoutes = 0;
+      for (const [path, operations] of Object.entries(doc.paths)) {
+        for (const [method, operation] of Object.entries(operations)) {
+          const key = `${method.toUpperCase()} ${path}`;
+          const route = byKey.get(key);
+          assert.ok(route, `${key} is documented but not registered`);
+          if (route.auth === 'none') {
+            publicRoutes++;
+            assert.deepEqual(
+              operation.security,
+              [],
+              `${key} needs no credentials but documents a requirement`,
+            );
+          } else {
+            assert.equal(
+              operation.security,
+              undefined,
+              `${key} overrides the document's API-key requirement`,
+            );
+          }
+        }
+      }
+      assert.ok(
+        publicRoutes >= 5,
+        `only ${publicRoutes} public operations (health, metrics, ingest, console login…)`,
       );
     });
 
