@@ -3,7 +3,7 @@ import { safeEqual } from '../lib/crypto.js';
 import type { KeyMode } from '../modules/api-keys/service.js';
 import type { Services } from '../services.js';
 import { type ConsoleSessionService, SESSION_COOKIE } from '../modules/console-sessions/service.js';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 /**
  * `key`: an API key, or the admin token with an X-Project-Id header (the default for /v1 routes).

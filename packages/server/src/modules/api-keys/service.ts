@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { newHexId, randomString } from '../../lib/ids.js';
 import { type Db, notify } from '../../store/db.js';

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { safeEqual, sha256Hex } from '../../lib/crypto.js';
 import { newHexId, randomString } from '../../lib/ids.js';

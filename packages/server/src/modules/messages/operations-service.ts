@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import { OUTBOUND } from '../../queues/queue-source.js';
 import { type ReplayKind, type ReplayOutcome, replayMessages, replayRefusal } from '../../queues/replay.js';

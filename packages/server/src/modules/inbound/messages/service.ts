@@ -2,7 +2,7 @@ import type { Config } from '../../../config.js';
 import { MESSAGES_CHANNEL } from '../../../delivery/channels.js';
 import { INBOUND } from '../../../queues/queue-source.js';
 import { type ReplayOutcome, replayMessages, replayRefusal } from '../../../queues/replay.js';
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import { type Db, notify } from '../../../store/db.js';
 import { type BulkReplay, summariseReplays } from '../../shared/bulk-replay.js';
