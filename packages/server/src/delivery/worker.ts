@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { Db } from '../store/db.js';
-import { type AttemptContext, attemptDelivery } from './attempt.js';
+import { type AttemptContext, attemptDelivery } from './attempt-delivery.js';
 import { MESSAGES_CHANNEL } from './channels.js';
 import type { DirectDispatcher, PrefetchedEndpoint } from './direct-dispatch.js';
 import type { QueueSource } from '../queues/queue-source.js';
