@@ -1,4 +1,4 @@
-import { buildHeaders } from '../../delivery/attempt-delivery.js';
+import { buildHeaders } from '../../delivery/request-headers.js';
 import type { QueueSource } from '../../queues/queue-source.js';
 import { AppError } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
