@@ -7,7 +7,7 @@ import type { ClaimedMessage, EndpointTarget } from './queue-store.js';
 import { type AttemptOutcome, decideNextStep, type RetryPolicy } from './retry-policy.js';
 import { buildHeaders } from './request-headers.js';
 
-export interface AttemptContext {
+export interface AttemptDeliveryOptions {
   sender: HttpSender;
   policy: RetryPolicy;
   userAgent: string;
@@ -20,9 +20,9 @@ export async function attemptDelivery(
   message: ClaimedMessage,
   target: EndpointTarget | undefined,
   secrets: string[],
-  context: AttemptContext,
+  options: AttemptDeliveryOptions,
 ): Promise<Completion> {
-  const now = context.now ?? Date.now;
+  const now = options.now ?? Date.now;
   if (!target || target.deleted) return finalWithoutAttempt(message, 'endpoint deleted');
   if (!message.payload) return finalWithoutAttempt(message, 'payload no longer retained');
 
@@ -30,16 +30,16 @@ export async function attemptDelivery(
   const started = performance.now();
   const timestamp = Math.floor(startedAt / 1000);
   const body = message.payload;
-  const headers = buildHeaders(message, target, secrets, timestamp, body, context.userAgent);
+  const headers = buildHeaders(message, target, secrets, timestamp, body, options.userAgent);
   const processingMs = performance.now() - started;
-  const result = await context.sender.send({ url: target.url, headers, body });
+  const result = await options.sender.send({ url: target.url, headers, body });
 
   const counted = message.attempt_count - message.fast_retry_count - message.retry_base;
   const decision = decideNextStep(
     toOutcome(result),
     { slowAttempts: counted + 1, fastRetries: message.fast_retry_count },
-    context.policy,
-    { now: now(), random: context.random ?? Math.random },
+    options.policy,
+    { now: now(), random: options.random ?? Math.random },
   );
   const attemptNo = message.attempt_count + 1;
   // The receiver's latency, not the time this attempt waited for a free connection inside the server.
