@@ -4,7 +4,7 @@ import type { Completion } from './completions.js';
 import type { DeliveryResult } from './delivery-result.js';
 import type { HttpSender } from './http-sender.js';
 import type { ClaimedMessage, EndpointTarget } from './queue-store.js';
-import { type AttemptOutcome, decideNextStep, type RetryPolicy } from './retry-policy.js';
+import { decideNextStep, type ResponseOrError, type RetryPolicy } from './retry-policy.js';
 import { buildHeaders } from './request-headers.js';
 
 export interface AttemptDeliveryOptions {
@@ -36,7 +36,7 @@ export async function attemptDelivery(
 
   const counted = message.attempt_count - message.fast_retry_count - message.retry_base;
   const decision = decideNextStep(
-    toOutcome(result),
+    toResponseOrError(result),
     { slowAttempts: counted + 1, fastRetries: message.fast_retry_count },
     options.policy,
     { now: now(), random: options.random ?? Math.random },
@@ -88,7 +88,7 @@ export async function attemptDelivery(
   };
 }
 
-function toOutcome(result: DeliveryResult): AttemptOutcome {
+function toResponseOrError(result: DeliveryResult): ResponseOrError {
   return result.kind === 'response'
     ? { kind: 'response', status: result.status, retryAfter: result.headers['retry-after'] ?? null }
     : { kind: 'error', error: result.error };
