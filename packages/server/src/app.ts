@@ -16,7 +16,7 @@ import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { endpointRoutes } from './modules/endpoints/routes.js';
 import { logRoutes } from './modules/messages/logs/routes.js';
 import { messageRoutes } from './modules/messages/routes.js';
-import { messageOperationRoutes } from './modules/messages/operations-routes.js';
+import { messageActionRoutes } from './modules/messages/actions/routes.js';
 import { dlqRoutes } from './modules/messages/dlq/routes.js';
 import { signingKeyRoutes } from './modules/endpoints/signing-key-routes.js';
 import { projectRoutes } from './modules/projects/routes.js';
@@ -138,15 +138,15 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(signingKeyRoutes({ endpoints: services.endpoints }));
   await app.register(sendRoutes({ send: services.send }));
   await app.register(messageRoutes({ messageQueries: services.messageQueries }));
-  await app.register(messageOperationRoutes({ messageOps: services.messageOps }));
+  await app.register(messageActionRoutes({ messageActions: services.messageActions }));
   await app.register(
-    dlqRoutes({ messageLogQueries: services.messageLogQueries, messageOps: services.messageOps }),
+    dlqRoutes({ messageLogQueries: services.messageLogQueries, messageActions: services.messageActions }),
   );
   await app.register(logRoutes({ messageLogQueries: services.messageLogQueries }));
   await app.register(
     inboundMessageRoutes({
       inboundMessages: services.inboundMessages,
-      inboundMessageOps: services.inboundMessageOps,
+      inboundMessageActions: services.inboundMessageActions,
     }),
   );
   await app.register(inboundLogRoutes({ inboundLogs: services.inboundLogs }));

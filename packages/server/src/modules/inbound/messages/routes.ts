@@ -24,12 +24,12 @@ const InboundAttempt = Type.Omit(Attempt, ['processing_ms']);
 
 export function inboundMessageRoutes({
   inboundMessages,
-  inboundMessageOps,
-}: Pick<Services, 'inboundMessages' | 'inboundMessageOps'>): FastifyPluginAsyncTypebox {
+  inboundMessageActions,
+}: Pick<Services, 'inboundMessages' | 'inboundMessageActions'>): FastifyPluginAsyncTypebox {
   const replay: ReplayRouteOptions = {
     basePath: '/v1/inbound-messages',
     tags: TAGS,
-    ops: inboundMessageOps,
+    ops: inboundMessageActions,
     summaries: {
       replay:
         'Forward (or offer to the CLI) a final inbound message again from its stored body (at most 10 times)',

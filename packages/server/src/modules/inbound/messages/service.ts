@@ -14,7 +14,7 @@ import { INBOUND_CHANNEL } from '../listen/channel.js';
  * final, payload still retained). Forward-mode messages go back to the delivery engine; cli-mode ones
  * are offered to the CLI again.
  */
-export class InboundMessageOperations {
+export class InboundMessageActions {
   constructor(
     private readonly db: Db,
     private readonly config: Pick<Config, 'retentionDays'>,
