@@ -27,6 +27,11 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Reads the credential (a Bearer API key or admin token, or the console session cookie) and attaches
+ * `request.principal`. The key itself is checked by `ApiKeyService.verifyKey` (modules/api-keys/service.ts),
+ * a session by `ConsoleSessionService.verifySession`.
+ */
 export function installAuth(
   app: FastifyInstance,
   services: Pick<Services, 'apiKeys' | 'projects' | 'authFailures' | 'config' | 'consoleSessions'>,
@@ -64,7 +69,7 @@ export function installAuth(
       request.principal = { kind: 'admin', projectId: projectId ?? null, mode: 'live' };
       return;
     }
-    const key = token ? await apiKeys.authenticate(token) : null;
+    const key = token ? await apiKeys.verifyKey(token) : null;
     if (!key) {
       authFailures.recordFailure(client);
       throw new AppError('UNAUTHORIZED');
@@ -83,7 +88,7 @@ async function authenticateSession(
   policy: AuthPolicy,
 ): Promise<void> {
   const token = app.parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE];
-  const principal = token ? await sessions.authenticate(token, headerValue(request, 'x-project-id')) : null;
+  const principal = token ? await sessions.verifySession(token, headerValue(request, 'x-project-id')) : null;
   if (!token || !principal) {
     // No session cookie among the cookies, or a dead one: the same answer as a missing key.
     throw new AppError('UNAUTHORIZED');
