@@ -5,7 +5,7 @@ import type { DeliveryResult } from './delivery-result.js';
 import type { HttpSender } from './http-sender.js';
 import type { ClaimedMessage, EndpointTarget } from './queue-store.js';
 import { decideNextStep, type ResponseOrError, type RetryPolicy } from './retry-policy.js';
-import { buildHeaders } from './request-headers.js';
+import { buildHeaders } from './delivery-headers.js';
 
 export interface AttemptDeliveryOptions {
   sender: HttpSender;

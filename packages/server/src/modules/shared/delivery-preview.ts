@@ -1,4 +1,4 @@
-import { buildHeaders } from '../../delivery/request-headers.js';
+import { buildHeaders } from '../../delivery/delivery-headers.js';
 import type { QueueSource } from '../../queues/queue-source.js';
 import { AppError } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
