@@ -145,15 +145,15 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(logRoutes({ messageLogQueries: services.messageLogQueries }));
   await app.register(
     inboundMessageRoutes({
-      inboundMessages: services.inboundMessages,
+      inboundMessageQueries: services.inboundMessageQueries,
       inboundMessageActions: services.inboundMessageActions,
     }),
   );
-  await app.register(inboundLogRoutes({ inboundLogs: services.inboundLogs }));
+  await app.register(inboundLogRoutes({ inboundLogQueries: services.inboundLogQueries }));
   await app.register(inboundMetricsRoutes({ inboundMetrics: services.inboundMetrics }));
-  await app.register(inboundRejectionRoutes({ inboundRejections: services.inboundRejections }));
-  await app.register(inboundEndpointRoutes({ inbound: services.inbound }));
-  await app.register(inboundSigningKeyRoutes({ inbound: services.inbound }));
+  await app.register(inboundRejectionRoutes({ rejectionQueries: services.rejectionQueries }));
+  await app.register(inboundEndpointRoutes({ inboundEndpoints: services.inboundEndpoints }));
+  await app.register(inboundSigningKeyRoutes({ inboundEndpoints: services.inboundEndpoints }));
   await app.register(ingestRoutes({ ingest: services.ingest }));
   const listeners = { listen: services.listen, streamHub: services.streamHub };
   await app.register(listenPollRoutes({ ...listeners, holdMs: config.listenHoldMs }));

@@ -63,14 +63,14 @@ export interface Services {
   actorQueries: ActorQueries;
   inboundMessageActions: InboundMessageActions;
   /** Reads of inbound messages and their forwarding attempts. */
-  inboundMessages: InboundMessageQueries;
+  inboundMessageQueries: InboundMessageQueries;
   /** Reads of the inbound log (`/v1/inbound-logs`). */
-  inboundLogs: InboundLogQueries;
+  inboundLogQueries: InboundLogQueries;
   /** Reads of the refused ingests (`/v1/inbound-rejections`). */
-  inboundRejections: RejectionQueries;
+  rejectionQueries: RejectionQueries;
   inboundMetrics: InboundMetricsService;
   /** Inbound endpoints and their signing keys. */
-  inbound: InboundEndpointService;
+  inboundEndpoints: InboundEndpointService;
   /** The public ingest URL's checks and storage. */
   ingest: IngestService;
   /** Fans new cli-mode messages out to this process's listeners; closed by the long-poll routes. */
@@ -93,7 +93,7 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
   const wake = new WakeNotifier(db, log);
   const apiKeys = new ApiKeyService(db, config);
   const projects = new ProjectService(db, () => apiKeys.forgetAll());
-  const inbound = new InboundEndpointService(db, secretBox, config);
+  const inboundEndpoints = new InboundEndpointService(db, secretBox, config);
   const billing = new BillingService(db, config);
   return {
     wake,
@@ -121,14 +121,14 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
     ),
     billing,
     inboundMessageActions: new InboundMessageActions(db, config),
-    inboundMessages: new InboundMessageQueries(db),
-    inboundLogs: new InboundLogQueries(db),
-    inboundRejections: new RejectionQueries(db),
+    inboundMessageQueries: new InboundMessageQueries(db),
+    inboundLogQueries: new InboundLogQueries(db),
+    rejectionQueries: new RejectionQueries(db),
     inboundMetrics: new InboundMetricsService(db),
-    inbound,
+    inboundEndpoints,
     ingest: new IngestService(db, secretBox, wake),
     streamHub: new StreamHub(db, log.child({ component: 'stream-hub' })),
-    listen: new ListenService(db, inbound),
+    listen: new ListenService(db, inboundEndpoints),
     deletion: new DeletionService(db),
     pull: new PullEndpointService(db, secretBox, config),
     pullEvents: new PullEventService(db),

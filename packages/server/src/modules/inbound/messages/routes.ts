@@ -23,9 +23,9 @@ const MAX_ATTEMPTS = 200;
 const InboundAttempt = Type.Omit(Attempt, ['processing_ms']);
 
 export function inboundMessageRoutes({
-  inboundMessages,
+  inboundMessageQueries,
   inboundMessageActions,
-}: Pick<Services, 'inboundMessages' | 'inboundMessageActions'>): FastifyPluginAsyncTypebox {
+}: Pick<Services, 'inboundMessageQueries' | 'inboundMessageActions'>): FastifyPluginAsyncTypebox {
   const replay: ReplayRouteOptions = {
     basePath: '/v1/inbound-messages',
     tags: TAGS,
@@ -58,7 +58,9 @@ export function inboundMessageRoutes({
       },
       async (request) => {
         const id = request.params.id;
-        const row = isUuid(id) ? await inboundMessages.find(projectIdOf(request), id.toLowerCase()) : null;
+        const row = isUuid(id)
+          ? await inboundMessageQueries.find(projectIdOf(request), id.toLowerCase())
+          : null;
         if (!row) throw new AppError('MESSAGE_NOT_FOUND');
         return ok(request, presentInboundMessage(row));
       },
@@ -81,7 +83,7 @@ export function inboundMessageRoutes({
       async (request) => {
         const id = request.params.id;
         const rows = isUuid(id)
-          ? await inboundMessages.attempts(projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
+          ? await inboundMessageQueries.attempts(projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
           : [];
         const attempts = rows.slice(0, MAX_ATTEMPTS).map(({ processing_ms, ...row }) => presentAttempt(row));
         return ok(request, attempts, { has_more: rows.length > MAX_ATTEMPTS });
