@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAuth } from './http/auth.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './http/client-errors.js';
 import { ErrorEnvelope } from './http/envelope.js';
-import { AppError } from './http/errors.js';
+import { AppError } from './errors.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { installJsonBody } from './http/json-body.js';
@@ -16,7 +16,7 @@ import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { endpointRoutes } from './modules/endpoints/routes.js';
 import { logRoutes } from './modules/messages/logs/routes.js';
 import { messageRoutes } from './modules/messages/routes.js';
-import { messageOperationRoutes } from './modules/messages/operations-routes.js';
+import { messageActionRoutes } from './modules/messages/actions/routes.js';
 import { dlqRoutes } from './modules/messages/dlq/routes.js';
 import { signingKeyRoutes } from './modules/endpoints/signing-key-routes.js';
 import { projectRoutes } from './modules/projects/routes.js';
@@ -138,22 +138,22 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(signingKeyRoutes({ endpoints: services.endpoints }));
   await app.register(sendRoutes({ send: services.send }));
   await app.register(messageRoutes({ messageQueries: services.messageQueries }));
-  await app.register(messageOperationRoutes({ messageOps: services.messageOps }));
+  await app.register(messageActionRoutes({ messageActions: services.messageActions }));
   await app.register(
-    dlqRoutes({ messageLogQueries: services.messageLogQueries, messageOps: services.messageOps }),
+    dlqRoutes({ messageLogQueries: services.messageLogQueries, messageActions: services.messageActions }),
   );
   await app.register(logRoutes({ messageLogQueries: services.messageLogQueries }));
   await app.register(
     inboundMessageRoutes({
-      inboundMessages: services.inboundMessages,
-      inboundMessageOps: services.inboundMessageOps,
+      inboundMessageQueries: services.inboundMessageQueries,
+      inboundMessageActions: services.inboundMessageActions,
     }),
   );
-  await app.register(inboundLogRoutes({ inboundLogs: services.inboundLogs }));
+  await app.register(inboundLogRoutes({ inboundLogQueries: services.inboundLogQueries }));
   await app.register(inboundMetricsRoutes({ inboundMetrics: services.inboundMetrics }));
-  await app.register(inboundRejectionRoutes({ inboundRejections: services.inboundRejections }));
-  await app.register(inboundEndpointRoutes({ inbound: services.inbound }));
-  await app.register(inboundSigningKeyRoutes({ inbound: services.inbound }));
+  await app.register(inboundRejectionRoutes({ rejectionQueries: services.rejectionQueries }));
+  await app.register(inboundEndpointRoutes({ inboundEndpoints: services.inboundEndpoints }));
+  await app.register(inboundSigningKeyRoutes({ inboundEndpoints: services.inboundEndpoints }));
   await app.register(ingestRoutes({ ingest: services.ingest }));
   const listeners = { listen: services.listen, streamHub: services.streamHub };
   await app.register(listenPollRoutes({ ...listeners, holdMs: config.listenHoldMs }));

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, ConfigError, loadConfig, SETTING_NAMES } from './config.js';
-import { AppError } from './http/errors.js';
+import { AppError } from './errors.js';
 import { preflight } from './preflight.js';
 import { DataDirLockedError } from './store/data-dir-lock.js';
 import { createLogger, prepareStore, type Roles, startServer } from './server.js';

@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { AuthFailureLimiter } from './http/auth-failure-limiter.js';
 import { ApiKeyService } from './modules/api-keys/service.js';
 import { EndpointService } from './modules/endpoints/service.js';
-import { MessageOperations } from './modules/messages/operations-service.js';
+import { MessageActions } from './modules/messages/actions/service.js';
 import { ProjectService } from './modules/projects/service.js';
 import { WakeNotifier } from './delivery/wake-notifier.js';
 import { SecretBox } from './lib/secret-box.js';
@@ -14,7 +14,7 @@ import { BillingService } from './modules/billing/service.js';
 import { DownloadLinks } from './modules/exports/download-link.js';
 import { ExportService } from './modules/exports/service.js';
 import { MetricsService } from './modules/metrics/service.js';
-import { InboundMessageOperations } from './modules/inbound/messages/service.js';
+import { InboundMessageActions } from './modules/inbound/messages/service.js';
 import { InboundMessageQueries } from './modules/inbound/messages/queries.js';
 import { InboundLogQueries } from './modules/inbound/logs/queries.js';
 import { RejectionQueries } from './modules/inbound/rejections/queries.js';
@@ -52,7 +52,7 @@ export interface Services {
   exports: ExportService;
   /** Plan, usage and the optional monthly quota. */
   billing: BillingService;
-  messageOps: MessageOperations;
+  messageActions: MessageActions;
   /** Reads of one message, of the message log and the DLQ, of stored payloads (both directions). */
   messageQueries: MessageQueries;
   messageLogQueries: MessageLogQueries;
@@ -61,16 +61,16 @@ export interface Services {
   deliveryPreviews: DeliveryPreviews;
   /** Display names for the API key ids recorded on objects. */
   actorQueries: ActorQueries;
-  inboundMessageOps: InboundMessageOperations;
+  inboundMessageActions: InboundMessageActions;
   /** Reads of inbound messages and their forwarding attempts. */
-  inboundMessages: InboundMessageQueries;
+  inboundMessageQueries: InboundMessageQueries;
   /** Reads of the inbound log (`/v1/inbound-logs`). */
-  inboundLogs: InboundLogQueries;
+  inboundLogQueries: InboundLogQueries;
   /** Reads of the refused ingests (`/v1/inbound-rejections`). */
-  inboundRejections: RejectionQueries;
+  rejectionQueries: RejectionQueries;
   inboundMetrics: InboundMetricsService;
   /** Inbound endpoints and their signing keys. */
-  inbound: InboundEndpointService;
+  inboundEndpoints: InboundEndpointService;
   /** The public ingest URL's checks and storage. */
   ingest: IngestService;
   /** Fans new cli-mode messages out to this process's listeners; closed by the long-poll routes. */
@@ -93,7 +93,7 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
   const wake = new WakeNotifier(db, log);
   const apiKeys = new ApiKeyService(db, config);
   const projects = new ProjectService(db, () => apiKeys.forgetAll());
-  const inbound = new InboundEndpointService(db, secretBox, config);
+  const inboundEndpoints = new InboundEndpointService(db, secretBox, config);
   const billing = new BillingService(db, config);
   return {
     wake,
@@ -105,7 +105,7 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
     apiKeys,
     endpoints: new EndpointService(db, secretBox, config),
     send: new SendService(db, wake, billing.quota),
-    messageOps: new MessageOperations(db, config),
+    messageActions: new MessageActions(db, config),
     messageQueries: new MessageQueries(db),
     messageLogQueries: new MessageLogQueries(db),
     payloadQueries: new PayloadQueries(db),
@@ -120,15 +120,15 @@ export function buildServices(config: Config, db: Db, log: Logger, masterKey: Bu
       new DownloadLinks(masterKey),
     ),
     billing,
-    inboundMessageOps: new InboundMessageOperations(db, config),
-    inboundMessages: new InboundMessageQueries(db),
-    inboundLogs: new InboundLogQueries(db),
-    inboundRejections: new RejectionQueries(db),
+    inboundMessageActions: new InboundMessageActions(db, config),
+    inboundMessageQueries: new InboundMessageQueries(db),
+    inboundLogQueries: new InboundLogQueries(db),
+    rejectionQueries: new RejectionQueries(db),
     inboundMetrics: new InboundMetricsService(db),
-    inbound,
+    inboundEndpoints,
     ingest: new IngestService(db, secretBox, wake),
     streamHub: new StreamHub(db, log.child({ component: 'stream-hub' })),
-    listen: new ListenService(db, inbound),
+    listen: new ListenService(db, inboundEndpoints),
     deletion: new DeletionService(db),
     pull: new PullEndpointService(db, secretBox, config),
     pullEvents: new PullEventService(db),

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import type { QueueSource } from '../queues/queue-source.js';
 
-export interface AttemptRecord {
+/** The attempts-table row a completion inserts (read back as StoredAttemptRow). */
+export interface NewAttemptRow {
   id: string;
   message_id: string;
   project_id: string;
@@ -38,7 +39,7 @@ export interface Completion {
   response_status: number | null;
   response_latency_ms: number | null;
   attempted_at: string | null;
-  attempt: AttemptRecord | null;
+  attempt: NewAttemptRow | null;
 }
 
 /**

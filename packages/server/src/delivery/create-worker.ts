@@ -25,7 +25,7 @@ export function createDeliveryWorkers(services: Services): {
     userAgent,
     ...(config.deliveryCaFile ? { ca: readFileSync(config.deliveryCaFile) } : {}),
   });
-  const attempt = {
+  const attemptOptions = {
     sender,
     userAgent,
     policy: {
@@ -47,7 +47,7 @@ export function createDeliveryWorkers(services: Services): {
         services.db,
         source,
         services.secretBox,
-        attempt,
+        attemptOptions,
         options,
         services.log.child({ queue: source.name }),
       ),

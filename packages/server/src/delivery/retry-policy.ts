@@ -25,7 +25,8 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 
 export type DeliveryErrorKind = 'timeout' | 'connection' | 'dns' | 'tls' | 'blocked' | 'other';
 
-export type AttemptOutcome =
+/** What the decision reads of an attempt's DeliveryResult: the receiver's answer, or why there was none. */
+export type ResponseOrError =
   | { kind: 'response'; status: number; retryAfter?: string | null }
   | { kind: 'error'; error: DeliveryErrorKind };
 
@@ -54,7 +55,7 @@ export interface DecisionContext {
 const SUCCEEDED: RetryDecision = Object.freeze({ kind: 'succeeded' });
 
 export function decideNextStep(
-  outcome: AttemptOutcome,
+  outcome: ResponseOrError,
   state: RetryState,
   policy: RetryPolicy,
   context: DecisionContext,

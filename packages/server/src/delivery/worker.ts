@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../lib/secret-box.js';
 import type { Db } from '../store/db.js';
-import { type AttemptContext, attemptDelivery } from './attempt.js';
+import { type AttemptDeliveryOptions, attemptDelivery } from './attempt-delivery.js';
 import { MESSAGES_CHANNEL } from './channels.js';
 import type { DirectDispatcher, PrefetchedEndpoint } from './direct-dispatch.js';
 import type { QueueSource } from '../queues/queue-source.js';
@@ -78,7 +78,7 @@ export class DeliveryWorker implements DirectDispatcher {
     private readonly db: Db,
     private readonly source: QueueSource,
     private readonly secretBox: SecretBox,
-    private readonly attempt: AttemptContext,
+    private readonly attemptOptions: AttemptDeliveryOptions,
     private readonly options: WorkerOptions,
     private readonly log: Logger,
   ) {
@@ -289,7 +289,7 @@ export class DeliveryWorker implements DirectDispatcher {
         message,
         targets.get(message.endpoint_id),
         secrets.get(message.endpoint_id) ?? [],
-        this.attempt,
+        this.attemptOptions,
       )
         .then(
           (completion) => {

@@ -3,7 +3,7 @@ import { safeEqual } from '../lib/crypto.js';
 import type { KeyMode } from '../modules/api-keys/service.js';
 import type { Services } from '../services.js';
 import { type ConsoleSessionService, SESSION_COOKIE } from '../modules/console-sessions/service.js';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 /**
  * `key`: an API key, or the admin token with an X-Project-Id header (the default for /v1 routes).
@@ -27,6 +27,11 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Reads the credential (a Bearer API key or admin token, or the console session cookie) and attaches
+ * `request.principal`. The key itself is checked by `ApiKeyService.verifyKey` (modules/api-keys/service.ts),
+ * a session by `ConsoleSessionService.verifySession`.
+ */
 export function installAuth(
   app: FastifyInstance,
   services: Pick<Services, 'apiKeys' | 'projects' | 'authFailures' | 'config' | 'consoleSessions'>,
@@ -64,7 +69,7 @@ export function installAuth(
       request.principal = { kind: 'admin', projectId: projectId ?? null, mode: 'live' };
       return;
     }
-    const key = token ? await apiKeys.authenticate(token) : null;
+    const key = token ? await apiKeys.verifyKey(token) : null;
     if (!key) {
       authFailures.recordFailure(client);
       throw new AppError('UNAUTHORIZED');
@@ -83,7 +88,7 @@ async function authenticateSession(
   policy: AuthPolicy,
 ): Promise<void> {
   const token = app.parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE];
-  const principal = token ? await sessions.authenticate(token, headerValue(request, 'x-project-id')) : null;
+  const principal = token ? await sessions.verifySession(token, headerValue(request, 'x-project-id')) : null;
   if (!token || !principal) {
     // No session cookie among the cookies, or a dead one: the same answer as a missing key.
     throw new AppError('UNAUTHORIZED');

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode, ERROR_CODES, errorBody } from './errors.js';
+import { AppError, type ErrorCode, ERROR_CODES, errorBody } from '../errors.js';
 
 /**
  * Answers the server writes before (or without) Fastify's routing — unparseable requests, oversized

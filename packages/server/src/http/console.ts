@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 /**
  * The console's pages may load only what the server itself serves: no CDN, no inline script, and no other

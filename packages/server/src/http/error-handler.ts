@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isConnectionFailure } from '../store/connection-errors.js';
-import { AppError, ERROR_CODES, type ErrorCode, errorBody } from './errors.js';
+import { AppError, ERROR_CODES, type ErrorCode, errorBody } from '../errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Queryable } from '../store/db.js';
 import { Envelope, ok } from './envelope.js';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 // In the same {data, meta} envelope as every other answer.
 const Status = Envelope(Type.Object({ status: Type.String() }));

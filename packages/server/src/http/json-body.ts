@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import sjson from 'secure-json-parse';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 import { exceedsDepth, findNul, MAX_JSON_DEPTH } from './json-limits.js';
 
 declare module 'fastify' {

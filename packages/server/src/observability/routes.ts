@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import { safeEqual } from '../lib/crypto.js';
 import type { Config } from '../config.js';
 import type { Telemetry } from './telemetry.js';

@@ -1,7 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from '../store/db.js';
 
-export type AttemptOutcome = 'succeeded' | 'retry' | 'failed_permanent';
+/** The `outcome` label of the delivery metrics: the retry decision's kind, `pending_retry` as `retry`. */
+export type DeliveryOutcomeLabel = 'succeeded' | 'retry' | 'failed_permanent';
 export type QueueState = 'due' | 'scheduled' | 'in_flight';
 
 /** How long a scrape may reuse the queue-depth counts: several scrapers must not each scan the queue. */
@@ -64,7 +65,7 @@ export class Telemetry {
   }
 
   /** One finished delivery attempt; the worker calls this for every attempt it records. */
-  recordAttempt(outcome: AttemptOutcome, latencyMs: number | null): void {
+  recordAttempt(outcome: DeliveryOutcomeLabel, latencyMs: number | null): void {
     this.deliveries.inc({ outcome });
     if (latencyMs !== null && Number.isFinite(latencyMs)) {
       this.attemptLatency.observe({ outcome }, latencyMs / 1000);
@@ -77,7 +78,7 @@ export class Telemetry {
     response_latency_ms: number | null;
     attempt?: { processing_ms: number | null } | null;
   }): void {
-    const outcome: AttemptOutcome =
+    const outcome: DeliveryOutcomeLabel =
       completion.status === 'succeeded'
         ? 'succeeded'
         : completion.status === 'failed_permanent'

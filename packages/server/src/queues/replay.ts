@@ -1,4 +1,4 @@
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 import type { Queryable } from '../store/db.js';
 import { payloadExpirySql } from './payload-expiry.js';
 import type { QueueSource } from './queue-source.js';

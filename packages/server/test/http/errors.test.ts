@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ERROR_CODES } from '../../src/http/errors.js';
+import { ERROR_CODES } from '../../src/errors.js';
 
 const doc = readFileSync(new URL('../../../../docs/ERRORS.md', import.meta.url), 'utf8');
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { AppError } from '../../src/http/errors.js';
+import { AppError } from '../../src/errors.js';
 import { validateCustomHeaders } from '../../src/modules/endpoints/headers.js';
 import type { Api } from '../helpers/http.js';
 import { startWithClient, type TestServer } from '../helpers/server.js';

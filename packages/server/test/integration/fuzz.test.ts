@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Pool } from 'undici';
-import { ERROR_CODES } from '../../src/http/errors.js';
+import { ERROR_CODES } from '../../src/errors.js';
 import { createEndpoint, send } from '../helpers/delivery.js';
 import { client } from '../helpers/http.js';
 import { createInbound } from '../helpers/inbound.js';

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { ERROR_CODES } from '../../src/http/errors.js';
+import { ERROR_CODES } from '../../src/errors.js';
 import { client } from '../helpers/http.js';
 import { createInbound } from '../helpers/inbound.js';
 import { head, type RawAnswer, rawRequest } from '../helpers/raw-http.js';

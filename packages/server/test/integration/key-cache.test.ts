@@ -24,16 +24,16 @@ for (const kind of storeKinds()) {
       const config = { maxApiKeysPerProject: 20, lastUsedFlushMs: 60_000 };
       const service = new ApiKeyService(store.db, config, new KeyCache(10_000, 100, () => now));
       const { key, row } = await service.create(projectId, { mode: 'live' });
-      assert.ok(await service.authenticate(key), 'valid at first');
+      assert.ok(await service.verifyKey(key), 'valid at first');
 
       // Deleted by another process whose notice never arrived: only the TTL can end the cached entry.
       await store.db.query('DELETE FROM api_keys WHERE id = $1', [row.id]);
       for (let elapsed = 0; elapsed < 9_000; elapsed += 1_000) {
         now += 1_000;
-        assert.ok(await service.authenticate(key), `still cached after ${elapsed + 1_000} ms`);
+        assert.ok(await service.verifyKey(key), `still cached after ${elapsed + 1_000} ms`);
       }
       now += 2_000;
-      assert.equal(await service.authenticate(key), null, 'refused once the entry is 11 s old');
+      assert.equal(await service.verifyKey(key), null, 'refused once the entry is 11 s old');
     });
   });
 }

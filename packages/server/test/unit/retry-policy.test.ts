@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  type AttemptOutcome,
   DEFAULT_RETRY_POLICY,
   decideNextStep,
   parseRetryAfter,
+  type ResponseOrError,
   type RetryPolicy,
   type RetryState,
 } from '../../src/delivery/retry-policy.js';
@@ -13,11 +13,11 @@ const NOW = Date.UTC(2025, 11, 6, 12, 0, 0);
 const noJitter = { now: NOW, random: () => 0 };
 const policy: RetryPolicy = DEFAULT_RETRY_POLICY;
 
-function decide(outcome: AttemptOutcome, state: Partial<RetryState> = {}, context = noJitter) {
+function decide(outcome: ResponseOrError, state: Partial<RetryState> = {}, context = noJitter) {
   return decideNextStep(outcome, { slowAttempts: 1, fastRetries: 0, ...state }, policy, context);
 }
 
-const response = (status: number, retryAfter?: string | null): AttemptOutcome => ({
+const response = (status: number, retryAfter?: string | null): ResponseOrError => ({
   kind: 'response',
   status,
   retryAfter,

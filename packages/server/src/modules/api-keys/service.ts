@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { newHexId, randomString } from '../../lib/ids.js';
 import { type Db, notify } from '../../store/db.js';
@@ -9,7 +9,7 @@ import * as store from './store.js';
 
 export type KeyMode = 'live' | 'test';
 
-export interface AuthenticatedKey {
+export interface VerifiedKey {
   keyId: string;
   projectId: string;
   mode: KeyMode;
@@ -48,8 +48,12 @@ export class ApiKeyService {
     this.cache.clear();
   }
 
-  /** Resolves a presented key to its project, or null. Lookups are by hash; the plaintext is never stored. */
-  async authenticate(presented: string): Promise<AuthenticatedKey | null> {
+  /**
+   * Resolves a presented key to its project, or null. Lookups are by hash; the plaintext is never stored.
+   * The other half of the API-key check, reading the `Authorization` header and attaching the principal
+   * (or answering 401), is `installAuth` in http/auth.ts.
+   */
+  async verifyKey(presented: string): Promise<VerifiedKey | null> {
     if (!KEY_PATTERN.test(presented)) return null;
     const hash = sha256Hex(presented);
     const cached = this.cache.get(hash);

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import type { Db } from '../../store/db.js';
 import type { KeyMode } from '../api-keys/service.js';
 import { addMonths, monthStart } from './months.js';

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import type { Principal } from '../../http/auth.js';
 import { safeEqual, sha256Hex } from '../../lib/crypto.js';
 import { newHexId, randomString } from '../../lib/ids.js';
@@ -36,7 +36,7 @@ export class ConsoleSessionService {
   ) {}
 
   async openWithKey(apiKey: string): Promise<OpenedSession> {
-    const key = await this.apiKeys.authenticate(apiKey);
+    const key = await this.apiKeys.verifyKey(apiKey);
     if (!key) throw new AppError('UNAUTHORIZED');
     return this.open({ project_id: key.projectId, key_id: key.keyId, admin_hash: null, mode: key.mode });
   }
@@ -53,7 +53,7 @@ export class ConsoleSessionService {
   }
 
   /** The principal a session cookie stands for, or null when it is unknown, expired or revoked. */
-  async authenticate(token: string, requestedProject: string | null): Promise<Principal | null> {
+  async verifySession(token: string, requestedProject: string | null): Promise<Principal | null> {
     if (!/^[a-z0-9]{43}$/.test(token)) return null;
     const row = await store.findSession(this.db, sha256Hex(token));
     if (!row) return null;

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 
 export const MAX_CUSTOM_HEADERS = 50;
 export const MAX_CUSTOM_HEADER_BYTES = 8 * 1024;

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { isHexId } from '../../lib/ids.js';
 
 /**

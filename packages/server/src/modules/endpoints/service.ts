@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { isHexId, newHexId } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { type Db, notify, type Queryable } from '../../store/db.js';

@@ -1,5 +1,5 @@
 import { checkHost, isPublicAddress } from '../../delivery/address-guard.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 
 export const URL_MIN_LENGTH = 12;
 export const URL_MAX_LENGTH = 2048;

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import type { Config } from '../../config.js';
 import { ExportRecord, presentExport } from './present.js';
 import type { ExportService } from './service.js';

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { isHexId, isUuid, newUuid } from '../../lib/ids.js';
 import type { Db } from '../../store/db.js';
 import { endpointNotFound } from '../endpoints/ids.js';

@@ -1,6 +1,6 @@
 import { omitEmpty } from '../../lib/objects.js';
 import { toRfc3339 } from '../../lib/time.js';
-import type { AttemptRow } from '../shared/queue-reads.js';
+import type { StoredAttemptRow } from '../shared/queue-reads.js';
 import type { MessageRow } from './store.js';
 
 /** The documented Message object; optional fields are omitted when empty, as HookBridge does. */
@@ -35,7 +35,7 @@ export function presentMessage(row: MessageRow) {
 /** Timings measured with sub-millisecond precision; the SDKs declare whole milliseconds (int). */
 const TIMINGS = ['processing_ms', 'dns_ms', 'tcp_connect_ms', 'tls_handshake_ms', 'ttfb_ms', 'transfer_ms'];
 
-export function presentAttempt(row: AttemptRow) {
+export function presentAttempt(row: StoredAttemptRow) {
   const { created_at, ...rest } = row;
   const whole = Object.fromEntries(
     TIMINGS.filter((field) => typeof rest[field] === 'number').map((field) => [

@@ -1,7 +1,7 @@
 import { OUTBOUND } from '../../queues/queue-source.js';
 import { isUuid } from '../../lib/ids.js';
 import type { Queryable } from '../../store/db.js';
-import { type AttemptRow, listAttempts } from '../shared/queue-reads.js';
+import { listAttempts, type StoredAttemptRow } from '../shared/queue-reads.js';
 import { findMessage, type MessageRow } from './store.js';
 
 /** Reads of one outbound message of a project; an id that is not a UUID finds nothing. */
@@ -13,7 +13,7 @@ export class MessageQueries {
   }
 
   /** Oldest first, at most `limit` + 1 rows so the caller can tell whether more exist. */
-  attempts(projectId: string, id: string, limit: number): Promise<AttemptRow[]> {
+  attempts(projectId: string, id: string, limit: number): Promise<StoredAttemptRow[]> {
     return isUuid(id)
       ? listAttempts(this.db, OUTBOUND, projectId, id.toLowerCase(), limit)
       : Promise.resolve([]);

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { presentAttempt, presentMessage } from './present.js';
 import type { MessageQueries } from './queries.js';
 

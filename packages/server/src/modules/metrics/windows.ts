@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { toRfc3339 } from '../../lib/time.js';
 
 export const WINDOWS = ['1h', '24h', '7d', '30d'] as const;

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireAdmin } from '../../http/auth.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { COMMON_ERRORS, Envelope, ok, Timestamp } from '../../http/envelope.js';
 import { toRfc3339 } from '../../lib/time.js';
 import type { ProjectService } from './service.js';

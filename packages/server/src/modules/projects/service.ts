@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { isUuid, newUuid } from '../../lib/ids.js';
 import { type Db, notify } from '../../store/db.js';
 import { API_KEYS_CHANNEL } from '../api-keys/key-cache.js';

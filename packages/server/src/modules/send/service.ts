@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { newUuid } from '../../lib/ids.js';
 import type { DirectDispatcher } from '../../delivery/direct-dispatch.js';

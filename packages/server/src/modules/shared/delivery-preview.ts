@@ -1,6 +1,6 @@
-import { buildHeaders } from '../../delivery/attempt.js';
+import { buildHeaders } from '../../delivery/delivery-headers.js';
 import type { QueueSource } from '../../queues/queue-source.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { Queryable } from '../../store/db.js';

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 
 /** A list page in id order (ids sort by creation time), fetched with one row more than `limit`. */
 export interface IdPage<T> {

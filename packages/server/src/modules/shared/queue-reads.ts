@@ -1,7 +1,8 @@
 import type { QueueSource } from '../../queues/queue-source.js';
 import type { Queryable } from '../../store/db.js';
 
-export type AttemptRow = Record<string, unknown> & { id: string; attempt_no: number; created_at: Date };
+/** An attempts-table row as the attempts lists read it (written as NewAttemptRow). */
+export type StoredAttemptRow = Record<string, unknown> & { id: string; attempt_no: number; created_at: Date };
 
 /**
  * A message's attempts, oldest first, at most `limit` + 1 rows so the caller can tell whether more exist.
@@ -13,8 +14,8 @@ export function listAttempts(
   projectId: string,
   messageId: string,
   limit: number,
-): Promise<AttemptRow[]> {
-  return db.query<AttemptRow>(
+): Promise<StoredAttemptRow[]> {
+  return db.query<StoredAttemptRow>(
     `SELECT id, attempt_no, response_status, response_latency_ms, processing_ms, error_text, response_headers,
             response_body, response_body_truncated, request_headers, retry_type, retry_after_seconds, resolved_ip,
             dns_ms, tcp_connect_ms, tls_handshake_ms, ttfb_ms, transfer_ms, conn_reused, created_at

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../errors.js';
 import { isHexId } from '../../lib/ids.js';
 
 /** Active signing keys per endpoint, outbound and inbound alike: two let a receiver rotate without a gap. */

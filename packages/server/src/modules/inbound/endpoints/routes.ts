@@ -34,7 +34,9 @@ function newKeyFields(key: NewKey | null) {
   return key ? { signing_key_id: key.row.id, signing_secret: key.secret, key_hint: key.row.key_hint } : {};
 }
 
-export function inboundEndpointRoutes({ inbound }: Pick<Services, 'inbound'>): FastifyPluginAsyncTypebox {
+export function inboundEndpointRoutes({
+  inboundEndpoints,
+}: Pick<Services, 'inboundEndpoints'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/v1/inbound-endpoints',
@@ -47,8 +49,8 @@ export function inboundEndpointRoutes({ inbound }: Pick<Services, 'inbound'>): F
         },
       },
       async (request, reply) => {
-        const { endpoint, token, key } = await inbound.create(projectIdOf(request), request.body);
-        const ingestUrl = inbound.ingestUrl(endpoint, origin(request))!;
+        const { endpoint, token, key } = await inboundEndpoints.create(projectIdOf(request), request.body);
+        const ingestUrl = inboundEndpoints.ingestUrl(endpoint, origin(request))!;
         return reply.code(201).send(
           ok(request, {
             id: endpoint.id,
@@ -86,12 +88,12 @@ export function inboundEndpointRoutes({ inbound }: Pick<Services, 'inbound'>): F
         },
       },
       async (request) => {
-        const page = await inbound.list(projectIdOf(request), {
+        const page = await inboundEndpoints.list(projectIdOf(request), {
           cursor: request.query.cursor,
           limit: request.query.limit ?? null,
         });
         const rows = page.rows.map((row) =>
-          presentSummary(row, row.mode === 'cli' ? inbound.ingestUrl(row, origin(request)) : null),
+          presentSummary(row, row.mode === 'cli' ? inboundEndpoints.ingestUrl(row, origin(request)) : null),
         );
         return ok(request, rows, { next_cursor: page.nextCursor, has_more: page.nextCursor !== null });
       },
@@ -108,8 +110,8 @@ export function inboundEndpointRoutes({ inbound }: Pick<Services, 'inbound'>): F
         },
       },
       async (request) => {
-        const row = await inbound.get(projectIdOf(request), request.params.id);
-        return ok(request, presentInbound(row, inbound.ingestUrl(row, origin(request))));
+        const row = await inboundEndpoints.get(projectIdOf(request), request.params.id);
+        return ok(request, presentInbound(row, inboundEndpoints.ingestUrl(row, origin(request))));
       },
     );
 
@@ -125,8 +127,12 @@ export function inboundEndpointRoutes({ inbound }: Pick<Services, 'inbound'>): F
         },
       },
       async (request) => {
-        const { endpoint, key } = await inbound.update(projectIdOf(request), request.params.id, request.body);
-        const present = presentInbound(endpoint, inbound.ingestUrl(endpoint, origin(request)));
+        const { endpoint, key } = await inboundEndpoints.update(
+          projectIdOf(request),
+          request.params.id,
+          request.body,
+        );
+        const present = presentInbound(endpoint, inboundEndpoints.ingestUrl(endpoint, origin(request)));
         return ok(request, { ...present, updated: true, ...newKeyFields(key) });
       },
     );
@@ -142,7 +148,7 @@ export function inboundEndpointRoutes({ inbound }: Pick<Services, 'inbound'>): F
         },
       },
       async (request) => {
-        const id = await inbound.delete(projectIdOf(request), request.params.id);
+        const id = await inboundEndpoints.delete(projectIdOf(request), request.params.id);
         return ok(request, { id, deleted: true });
       },
     );
@@ -164,7 +170,7 @@ export function inboundEndpointRoutes({ inbound }: Pick<Services, 'inbound'>): F
           },
         },
         async (request) => {
-          const id = await inbound.setPaused(projectIdOf(request), request.params.id, paused);
+          const id = await inboundEndpoints.setPaused(projectIdOf(request), request.params.id, paused);
           return ok(request, { id, paused });
         },
       );

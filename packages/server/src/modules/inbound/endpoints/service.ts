@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import type { Config } from '../../../config.js';
 import { MESSAGES_CHANNEL } from '../../../delivery/channels.js';
 import { sha256Hex } from '../../../lib/crypto.js';

@@ -1,4 +1,4 @@
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import { sha256Hex } from '../../../lib/crypto.js';
 import type { SecretBox } from '../../../lib/secret-box.js';
 import { validateEndpointUrl } from '../../endpoints/validation.js';

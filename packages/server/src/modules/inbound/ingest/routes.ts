@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody } from '../../../http/errors.js';
+import { errorBody } from '../../../errors.js';
 import { ok } from '../../../http/envelope.js';
 import type { Services } from '../../../services.js';
 import { INGEST_METHODS, INGEST_REFUSAL_STATUSES } from './service.js';

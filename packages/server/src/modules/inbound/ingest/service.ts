@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from '../../../http/errors.js';
+import { ERROR_CODES, type ErrorCode } from '../../../errors.js';
 import { safeEqual, sha256Hex } from '../../../lib/crypto.js';
 import { isUuid, newUuid } from '../../../lib/ids.js';
 import type { SecretBox } from '../../../lib/secret-box.js';

@@ -1,4 +1,4 @@
-import { NOT_FORWARDED } from '../../../delivery/attempt.js';
+import { NOT_FORWARDED } from '../../../delivery/delivery-headers.js';
 import { toRfc3339 } from '../../../lib/time.js';
 import type { StreamMessage } from './store.js';
 

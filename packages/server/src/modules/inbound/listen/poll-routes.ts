@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../../http/auth.js';
 import { COMMON_ERRORS, Envelope } from '../../../http/envelope.js';
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import type { Services } from '../../../services.js';
 import { webhookFrame } from './frames.js';

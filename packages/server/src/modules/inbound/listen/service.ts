@@ -1,4 +1,4 @@
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import type { Db } from '../../../store/db.js';
 import type { InboundEndpointService } from '../endpoints/service.js';
 import * as store from './store.js';
@@ -10,13 +10,13 @@ import * as store from './store.js';
 export class ListenService {
   constructor(
     private readonly db: Db,
-    private readonly inbound: Pick<InboundEndpointService, 'get'>,
+    private readonly inboundEndpoints: Pick<InboundEndpointService, 'get'>,
   ) {}
 
   /** The project's cli-mode endpoint a listener names: 404 like any unknown id, 400 for a forward one. */
   async cliEndpoint(projectId: string, id: string | undefined) {
     if (!id) throw new AppError('INVALID_REQUEST', 'endpoint_id is required');
-    const endpoint = await this.inbound.get(projectId, id);
+    const endpoint = await this.inboundEndpoints.get(projectId, id);
     if (endpoint.mode !== 'cli') {
       throw new AppError(
         'INVALID_REQUEST',

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { errorBody } from '../../../http/errors.js';
+import { errorBody } from '../../../errors.js';
 
 /** Fastify's id of each request that reaches the upgrade, for the envelope of a refused handshake. */
 const requestIds = new WeakMap<IncomingMessage, string>();

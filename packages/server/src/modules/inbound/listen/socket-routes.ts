@@ -4,7 +4,7 @@ import type { FastifyBaseLogger, FastifyPluginAsync, FastifyRequest } from 'fast
 import type { WebSocket } from 'ws';
 import { projectIdOf } from '../../../http/auth.js';
 import { COMMON_ERRORS } from '../../../http/envelope.js';
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import type { Services } from '../../../services.js';
 import { ENDPOINT_GONE } from './channel.js';

@@ -46,7 +46,9 @@ export function presentInboundLog(row: InboundLogRow) {
 
 const InboundLogsQuery = Type.Object({ status: Type.Optional(StatusSchema), ...InboundListQueryFields });
 
-export function inboundLogRoutes({ inboundLogs }: Pick<Services, 'inboundLogs'>): FastifyPluginAsyncTypebox {
+export function inboundLogRoutes({
+  inboundLogQueries,
+}: Pick<Services, 'inboundLogQueries'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/inbound-logs',
@@ -61,7 +63,10 @@ export function inboundLogRoutes({ inboundLogs }: Pick<Services, 'inboundLogs'>)
       async (request) => {
         const list = parseInboundListQuery(request.query);
         const status = request.query.status ?? null;
-        const page = toPage(await inboundLogs.list(projectIdOf(request), { status, ...list }), list.limit);
+        const page = toPage(
+          await inboundLogQueries.list(projectIdOf(request), { status, ...list }),
+          list.limit,
+        );
         return ok(request, page.rows.map(presentInboundLog), pageMeta(page));
       },
     );

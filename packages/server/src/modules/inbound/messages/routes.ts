@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../../http/envelope.js';
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import type { Services } from '../../../services.js';
 import { parseInboundEndpointFilter } from '../shared/filters.js';
@@ -23,13 +23,13 @@ const MAX_ATTEMPTS = 200;
 const InboundAttempt = Type.Omit(Attempt, ['processing_ms']);
 
 export function inboundMessageRoutes({
-  inboundMessages,
-  inboundMessageOps,
-}: Pick<Services, 'inboundMessages' | 'inboundMessageOps'>): FastifyPluginAsyncTypebox {
+  inboundMessageQueries,
+  inboundMessageActions,
+}: Pick<Services, 'inboundMessageQueries' | 'inboundMessageActions'>): FastifyPluginAsyncTypebox {
   const replay: ReplayRouteOptions = {
     basePath: '/v1/inbound-messages',
     tags: TAGS,
-    ops: inboundMessageOps,
+    ops: inboundMessageActions,
     summaries: {
       replay:
         'Forward (or offer to the CLI) a final inbound message again from its stored body (at most 10 times)',
@@ -58,7 +58,9 @@ export function inboundMessageRoutes({
       },
       async (request) => {
         const id = request.params.id;
-        const row = isUuid(id) ? await inboundMessages.find(projectIdOf(request), id.toLowerCase()) : null;
+        const row = isUuid(id)
+          ? await inboundMessageQueries.find(projectIdOf(request), id.toLowerCase())
+          : null;
         if (!row) throw new AppError('MESSAGE_NOT_FOUND');
         return ok(request, presentInboundMessage(row));
       },
@@ -81,7 +83,7 @@ export function inboundMessageRoutes({
       async (request) => {
         const id = request.params.id;
         const rows = isUuid(id)
-          ? await inboundMessages.attempts(projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
+          ? await inboundMessageQueries.attempts(projectIdOf(request), id.toLowerCase(), MAX_ATTEMPTS)
           : [];
         const attempts = rows.slice(0, MAX_ATTEMPTS).map(({ processing_ms, ...row }) => presentAttempt(row));
         return ok(request, attempts, { has_more: rows.length > MAX_ATTEMPTS });

@@ -2,7 +2,7 @@ import type { Config } from '../../../config.js';
 import { MESSAGES_CHANNEL } from '../../../delivery/channels.js';
 import { INBOUND } from '../../../queues/queue-source.js';
 import { type ReplayOutcome, replayMessages, replayRefusal } from '../../../queues/replay.js';
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import { type Db, notify } from '../../../store/db.js';
 import { type BulkReplay, summariseReplays } from '../../shared/bulk-replay.js';
@@ -14,7 +14,7 @@ import { INBOUND_CHANNEL } from '../listen/channel.js';
  * final, payload still retained). Forward-mode messages go back to the delivery engine; cli-mode ones
  * are offered to the CLI again.
  */
-export class InboundMessageOperations {
+export class InboundMessageActions {
   constructor(
     private readonly db: Db,
     private readonly config: Pick<Config, 'retentionDays'>,

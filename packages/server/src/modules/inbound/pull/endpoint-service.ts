@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../../config.js';
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import { sha256Hex } from '../../../lib/crypto.js';
 import { isUuid, newUuid } from '../../../lib/ids.js';
 import type { SecretBox } from '../../../lib/secret-box.js';

@@ -1,4 +1,4 @@
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import { toRfc3339 } from '../../../lib/time.js';
 import type { Db } from '../../../store/db.js';

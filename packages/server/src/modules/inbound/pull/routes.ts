@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { projectIdOf } from '../../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../../http/envelope.js';
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import { toRfc3339 } from '../../../lib/time.js';
 import type { Services } from '../../../services.js';

@@ -41,8 +41,8 @@ function presentRejection(row: RejectionRow) {
 }
 
 export function inboundRejectionRoutes({
-  inboundRejections,
-}: Pick<Services, 'inboundRejections'>): FastifyPluginAsyncTypebox {
+  rejectionQueries,
+}: Pick<Services, 'rejectionQueries'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/v1/inbound-rejections',
@@ -56,7 +56,7 @@ export function inboundRejectionRoutes({
       },
       async (request) => {
         const list = parseInboundListQuery(request.query);
-        const page = toPage(await inboundRejections.list(projectIdOf(request), list), list.limit);
+        const page = toPage(await rejectionQueries.list(projectIdOf(request), list), list.limit);
         return ok(request, page.rows.map(presentRejection), pageMeta(page));
       },
     );

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../../../http/errors.js';
+import { AppError } from '../../../errors.js';
 import { isUuid } from '../../../lib/ids.js';
 import { decodeCursor, encodeCursor, type Position } from '../../messages/logs/cursor.js';
 import { parseTimeRange } from '../../messages/logs/filters.js';

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { projectIdOf } from '../../../http/auth.js';
 import { COMMON_ERRORS, Envelope, ok } from '../../../http/envelope.js';
-import type { MessageOperations } from '../operations-service.js';
+import type { MessageActions } from '../actions/service.js';
 import { decodeCursor, encodeCursor } from '../logs/cursor.js';
 import type { MessageLogQueries } from '../logs/queries.js';
 import { toPage } from '../logs/store.js';
@@ -17,9 +17,9 @@ const DlqQuery = Type.Object({
 /** The dead-letter queue: exactly the project's failed_permanent messages. */
 export function dlqRoutes(deps: {
   messageLogQueries: MessageLogQueries;
-  messageOps: MessageOperations;
+  messageActions: MessageActions;
 }): FastifyPluginAsyncTypebox {
-  const { messageLogQueries, messageOps } = deps;
+  const { messageLogQueries, messageActions } = deps;
   return async (app) => {
     app.get(
       '/v1/dlq/messages',
@@ -76,7 +76,7 @@ export function dlqRoutes(deps: {
       },
       async (request, reply) => {
         const id = request.params.id.toLowerCase();
-        await messageOps.replayFromDlq(projectIdOf(request), id);
+        await messageActions.replayFromDlq(projectIdOf(request), id);
         return reply.code(202).send({
           message: 'Message queued for replay',
           ...ok(request, { message_id: id, status: 'replayed' }),

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../store/db.js';
+import type { Queryable } from '../../../store/db.js';
 
 /** pending_retry → failed_permanent (the DLQ). Returns false when the message is not pending_retry. */
 export async function cancelRetry(db: Queryable, projectId: string, id: string): Promise<boolean> {

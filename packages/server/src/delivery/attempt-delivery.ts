@@ -4,10 +4,10 @@ import type { Completion } from './completions.js';
 import type { DeliveryResult } from './delivery-result.js';
 import type { HttpSender } from './http-sender.js';
 import type { ClaimedMessage, EndpointTarget } from './queue-store.js';
-import { type AttemptOutcome, decideNextStep, type RetryPolicy } from './retry-policy.js';
-import { signatureHeader } from './signing.js';
+import { decideNextStep, type ResponseOrError, type RetryPolicy } from './retry-policy.js';
+import { buildHeaders } from './delivery-headers.js';
 
-export interface AttemptContext {
+export interface AttemptDeliveryOptions {
   sender: HttpSender;
   policy: RetryPolicy;
   userAgent: string;
@@ -15,65 +15,14 @@ export interface AttemptContext {
   random?: () => number;
 }
 
-/**
- * Headers of the original request that describe that hop, not the message: a forwarded inbound
- * message keeps the provider's other headers. (Outbound send-time headers can never contain these.)
- */
-export const NOT_FORWARDED: ReadonlySet<string> = new Set([
-  'host',
-  'content-length',
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-authorization',
-  'proxy-authenticate',
-  'proxy-connection',
-  'expect',
-]);
-
-/**
- * The request headers of one attempt: content type and user agent, then the endpoint's custom headers,
- * then the send-time headers (which win, compared case-insensitively), then the X-Webhook-* headers,
- * which nothing may override.
- */
-export function buildHeaders(
-  message: Pick<ClaimedMessage, 'id' | 'content_type' | 'headers'>,
-  target: Pick<EndpointTarget, 'headers' | 'hmac_enabled'>,
-  secrets: string[],
-  timestampSeconds: number,
-  body: Uint8Array,
-  userAgent: string,
-): Record<string, string> {
-  const merged = new Map<string, [string, string]>();
-  const put = (name: string, value: string) => merged.set(name.toLowerCase(), [name, value]);
-  put('Content-Type', message.content_type);
-  put('User-Agent', userAgent);
-  // Filtered too: an endpoint saved before these names were refused may still hold one (`Expect`).
-  for (const [name, value] of Object.entries(target.headers)) {
-    if (!NOT_FORWARDED.has(name.toLowerCase())) put(name, value);
-  }
-  for (const [name, value] of Object.entries(message.headers)) {
-    if (!NOT_FORWARDED.has(name.toLowerCase())) put(name, value);
-  }
-  put('X-Webhook-Id', message.id);
-  put('X-Webhook-Timestamp', String(timestampSeconds));
-  if (target.hmac_enabled && secrets.length > 0) {
-    put('X-Webhook-Signature', signatureHeader(secrets, timestampSeconds, body));
-  }
-  return Object.fromEntries(merged.values());
-}
-
 /** Makes one delivery attempt and turns its result into what the completion writer records. */
 export async function attemptDelivery(
   message: ClaimedMessage,
   target: EndpointTarget | undefined,
   secrets: string[],
-  context: AttemptContext,
+  options: AttemptDeliveryOptions,
 ): Promise<Completion> {
-  const now = context.now ?? Date.now;
+  const now = options.now ?? Date.now;
   if (!target || target.deleted) return finalWithoutAttempt(message, 'endpoint deleted');
   if (!message.payload) return finalWithoutAttempt(message, 'payload no longer retained');
 
@@ -81,16 +30,16 @@ export async function attemptDelivery(
   const started = performance.now();
   const timestamp = Math.floor(startedAt / 1000);
   const body = message.payload;
-  const headers = buildHeaders(message, target, secrets, timestamp, body, context.userAgent);
+  const headers = buildHeaders(message, target, secrets, timestamp, body, options.userAgent);
   const processingMs = performance.now() - started;
-  const result = await context.sender.send({ url: target.url, headers, body });
+  const result = await options.sender.send({ url: target.url, headers, body });
 
   const counted = message.attempt_count - message.fast_retry_count - message.retry_base;
   const decision = decideNextStep(
-    toOutcome(result),
+    toResponseOrError(result),
     { slowAttempts: counted + 1, fastRetries: message.fast_retry_count },
-    context.policy,
-    { now: now(), random: context.random ?? Math.random },
+    options.policy,
+    { now: now(), random: options.random ?? Math.random },
   );
   const attemptNo = message.attempt_count + 1;
   // The receiver's latency, not the time this attempt waited for a free connection inside the server.
@@ -139,7 +88,7 @@ export async function attemptDelivery(
   };
 }
 
-function toOutcome(result: DeliveryResult): AttemptOutcome {
+function toResponseOrError(result: DeliveryResult): ResponseOrError {
   return result.kind === 'response'
     ? { kind: 'response', status: result.status, retryAfter: result.headers['retry-after'] ?? null }
     : { kind: 'error', error: result.error };

@@ -1,16 +1,21 @@
-import type { Config } from '../../config.js';
-import { MESSAGES_CHANNEL } from '../../delivery/channels.js';
-import { AppError } from '../../http/errors.js';
-import { isUuid } from '../../lib/ids.js';
-import { OUTBOUND } from '../../queues/queue-source.js';
-import { type ReplayKind, type ReplayOutcome, replayMessages, replayRefusal } from '../../queues/replay.js';
-import { type Db, notify } from '../../store/db.js';
-import { type BulkReplay, summariseReplays } from '../shared/bulk-replay.js';
-import { listIdsByStatus } from '../shared/queue-reads.js';
-import * as store from './operations-store.js';
+import type { Config } from '../../../config.js';
+import { MESSAGES_CHANNEL } from '../../../delivery/channels.js';
+import { AppError } from '../../../errors.js';
+import { isUuid } from '../../../lib/ids.js';
+import { OUTBOUND } from '../../../queues/queue-source.js';
+import {
+  type ReplayKind,
+  type ReplayOutcome,
+  replayMessages,
+  replayRefusal,
+} from '../../../queues/replay.js';
+import { type Db, notify } from '../../../store/db.js';
+import { type BulkReplay, summariseReplays } from '../../shared/bulk-replay.js';
+import { listIdsByStatus } from '../../shared/queue-reads.js';
+import * as store from './store.js';
 
 /** What an operator does to a sent message: replay it, cancel its retries, or retry it now. */
-export class MessageOperations {
+export class MessageActions {
   constructor(
     private readonly db: Db,
     private readonly config: Pick<Config, 'retentionDays'>,

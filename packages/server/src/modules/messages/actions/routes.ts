@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { projectIdOf } from '../../http/auth.js';
-import { COMMON_ERRORS, Envelope, ok } from '../../http/envelope.js';
-import { parseEndpointFilter } from './logs/filters.js';
-import type { MessageOperations } from './operations-service.js';
+import { projectIdOf } from '../../../http/auth.js';
+import { COMMON_ERRORS, Envelope, ok } from '../../../http/envelope.js';
+import { parseEndpointFilter } from '../logs/filters.js';
+import type { MessageActions } from './service.js';
 import {
   MessageState,
   type ReplayRouteOptions,
@@ -11,7 +11,7 @@ import {
   registerReplayRoute,
   WithMessage,
   withMessage,
-} from '../shared/replay-routes.js';
+} from '../../shared/replay-routes.js';
 
 const ErrorRef = Type.Ref('ErrorEnvelope');
 const IdParams = Type.Object({ id: Type.String() });
@@ -19,10 +19,10 @@ const TAGS = ['Messages'];
 
 const plural = (n: number) => `${n} message${n === 1 ? '' : 's'}`;
 
-export function messageOperationRoutes({
-  messageOps: ops,
+export function messageActionRoutes({
+  messageActions: ops,
 }: {
-  messageOps: MessageOperations;
+  messageActions: MessageActions;
 }): FastifyPluginAsyncTypebox {
   const replay: ReplayRouteOptions = {
     basePath: '/v1/messages',
