@@ -41,11 +41,8 @@ export interface InboundEndpointRow extends InboundSettings {
 }
 
 // Constants of this module, never input: safe to interpolate.
-const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
-  'name',
-  'description',
-  'mode',
-  'url',
+/** The columns of the verification settings, which pull endpoints have too. */
+export const VERIFICATION_COLUMNS = [
   'verify_static_token',
   'token_header_name',
   'token_query_param',
@@ -59,6 +56,13 @@ const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
   'allowed_cidrs',
   'idempotency_header_names',
   'ingest_response_code',
+] as const satisfies ReadonlyArray<keyof InboundSettings>;
+const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
+  'name',
+  'description',
+  'mode',
+  'url',
+  ...VERIFICATION_COLUMNS,
   'signing_enabled',
   'active',
 ];

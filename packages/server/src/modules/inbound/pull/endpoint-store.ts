@@ -1,5 +1,5 @@
 import type { Queryable } from '../../../store/db.js';
-import type { InboundSettings } from '../endpoints/store.js';
+import { type InboundSettings, VERIFICATION_COLUMNS } from '../endpoints/store.js';
 import { endpointTable } from '../endpoints/table.js';
 
 /** What a pull endpoint keeps beyond an inbound endpoint's verification settings. */
@@ -31,19 +31,7 @@ export interface EventCounts {
 const SETTING_COLUMNS: ReadonlyArray<keyof PullSettings> = [
   'name',
   'description',
-  'verify_static_token',
-  'token_header_name',
-  'token_query_param',
-  'token_value_hash',
-  'verify_hmac',
-  'hmac_header_name',
-  'hmac_secret',
-  'timestamp_header_name',
-  'timestamp_ttl_seconds',
-  'verify_ip_allowlist',
-  'allowed_cidrs',
-  'idempotency_header_names',
-  'ingest_response_code',
+  ...VERIFICATION_COLUMNS,
   'active',
   'retention_days',
   'event_type_source',
