@@ -13,18 +13,16 @@
  * Options (environment): BENCH_N (5000), BENCH_C (32), BENCH_RATE (200 per s), BENCH_DURATION (10 s),
  * BENCH_STORE (postgres | embedded), DATABASE_URL (postgres://postgres@127.0.0.1:5432/test).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
+import { createCliEndpoint, startBenchServer } from './inbound-server.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const MAIN_TS = join(ROOT, 'packages', 'server', 'src', 'main.ts');
@@ -42,66 +40,20 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function startServer(): Promise<{ child: ChildProcess; url: string; cleanup: () => Promise<void> }> {
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    PORT: '0',
-    HOOKBRIDGE_BOOTSTRAP_API_KEY: apiKey,
-    HOOKBRIDGE_MASTER_KEY: 'cd'.repeat(32),
-    HOOKBRIDGE_LOG_LEVEL: 'warn',
-    // Phase 3 forwards to a receiver on loopback.
-    HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true',
-  };
-  let cleanup = async () => {};
-  if (STORE === 'embedded') {
-    const dir = mkdtempSync(join(tmpdir(), 'hb-bench-inbound-'));
-    env.HOOKBRIDGE_DATA_DIR = dir;
-    delete env.DATABASE_URL;
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  } else {
-    const schema = `hb_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const url = new URL(DATABASE_URL);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    env.DATABASE_URL = url.toString();
-    cleanup = async () => {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
-    };
-  }
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN_TS, 'start'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  return { child, url, cleanup };
-}
-
 async function main() {
-  const server = await startServer();
+  const server = await startBenchServer({
+    main: MAIN_TS,
+    apiKey,
+    store: STORE,
+    databaseUrl: DATABASE_URL,
+    dataDirPrefix: 'hb-bench-inbound-',
+    // Phase 3 forwards to a receiver on loopback.
+    env: { HOOKBRIDGE_ALLOW_PRIVATE_NETWORKS: 'true' },
+  });
   const pool = new Pool(server.url, { connections: C * 2 });
   try {
-    const created = await pool.request({
-      path: '/v1/inbound-endpoints',
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'cli', name: 'bench' }),
-    });
-    const endpoint = ((await created.body.json()) as any).data;
-    const ingestPath = new URL(endpoint.ingest_url).pathname;
+    const endpoint = await createCliEndpoint(pool, apiKey);
+    const ingestPath = endpoint.ingestPath;
 
     const arrivals = new Map<string, number>();
     const socket = new WebSocket(`${server.url.replace('http', 'ws')}/v1/listen?endpoint_id=${endpoint.id}`, {
@@ -228,9 +180,7 @@ async function main() {
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await pool.close();
-    server.child.kill('SIGTERM');
-    await new Promise((resolve) => server.child.once('exit', resolve));
-    await server.cleanup();
+    await server.stop();
   }
 }
 

@@ -9,16 +9,13 @@
  * Prints p50 / p99 / max latency of each phase and the drain time. BENCH_SERVER_MAIN runs another build
  * of the server (a checkout's packages/server/src/main.ts) to compare against it in the same way.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
+import { createCliEndpoint, startBenchServer } from './inbound-server.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const MAIN_TS = process.env.BENCH_SERVER_MAIN ?? join(ROOT, 'packages', 'server', 'src', 'main.ts');
@@ -36,52 +33,6 @@ function summary(latencies: number[]): string {
   const at = (p: number) =>
     sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
   return `n=${sorted.length} p50=${at(50).toFixed(1)} ms p99=${at(99).toFixed(1)} ms max=${(sorted.at(-1) ?? Number.NaN).toFixed(1)} ms`;
-}
-
-async function startServer(): Promise<{ child: ChildProcess; url: string; cleanup: () => Promise<void> }> {
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
-    PORT: '0',
-    HOOKBRIDGE_BOOTSTRAP_API_KEY: apiKey,
-    HOOKBRIDGE_MASTER_KEY: 'cd'.repeat(32),
-    HOOKBRIDGE_LOG_LEVEL: 'warn',
-  };
-  let cleanup = async () => {};
-  if (STORE === 'embedded') {
-    const dir = mkdtempSync(join(tmpdir(), 'hb-bench-listener-'));
-    env.HOOKBRIDGE_DATA_DIR = dir;
-    delete env.DATABASE_URL;
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  } else {
-    const schema = `hb_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const url = new URL(DATABASE_URL);
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    env.DATABASE_URL = url.toString();
-    cleanup = async () => {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
-    };
-  }
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN_TS, 'start'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-  return { child, url, cleanup };
 }
 
 /** GET /healthz one at a time, every PROBE_MS, until `stop` resolves; the latency of each. */
@@ -102,18 +53,18 @@ async function probe(pool: Pool, stop: Promise<unknown>): Promise<number[]> {
 }
 
 async function main() {
-  const server = await startServer();
+  const server = await startBenchServer({
+    main: MAIN_TS,
+    apiKey,
+    store: STORE,
+    databaseUrl: DATABASE_URL,
+    dataDirPrefix: 'hb-bench-listener-',
+  });
   const api = new Pool(server.url, { connections: 4 });
   const health = new Pool(server.url, { connections: 1 });
   try {
-    const created = await api.request({
-      path: '/v1/inbound-endpoints',
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'cli', name: 'bench' }),
-    });
-    const endpoint = ((await created.body.json()) as any).data;
-    const ingestPath = new URL(endpoint.ingest_url).pathname;
+    const endpoint = await createCliEndpoint(api, apiKey);
+    const ingestPath = endpoint.ingestPath;
     for (let i = 0; i < MESSAGES; i++) {
       const body = JSON.stringify({ i, pad: 'x'.repeat(BODY_BYTES - 32) });
       const response = await api.request({
@@ -154,9 +105,7 @@ async function main() {
   } finally {
     await api.close();
     await health.close();
-    server.child.kill('SIGTERM');
-    await new Promise((resolve) => server.child.once('exit', resolve));
-    await server.cleanup();
+    await server.stop();
   }
 }
 

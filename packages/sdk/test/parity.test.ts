@@ -3,71 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HookBridge } from '@hookbridge/sdk';
-
-const OFFICIAL_METHODS = [
-  'send',
-  'getMessage',
-  'replay',
-  'getMessageAttempts',
-  'cancelRetry',
-  'retryNow',
-  'replayAllMessages',
-  'replayBatchMessages',
-  'getLogs',
-  'getMetrics',
-  'getTimeseriesMetrics',
-  'getDLQMessages',
-  'replayFromDLQ',
-  'listAPIKeys',
-  'createAPIKey',
-  'deleteAPIKey',
-  'listProjects',
-  'createProject',
-  'getProject',
-  'updateProject',
-  'deleteProject',
-  'createEndpoint',
-  'getEndpoint',
-  'listEndpoints',
-  'updateEndpoint',
-  'deleteEndpoint',
-  'pauseEndpoint',
-  'resumeEndpoint',
-  'createEndpointSigningKey',
-  'listEndpointSigningKeys',
-  'deleteEndpointSigningKey',
-  'rotateEndpointSecret',
-  'createCheckout',
-  'createPortal',
-  'getSubscription',
-  'getUsageHistory',
-  'getInvoices',
-  'createInboundEndpoint',
-  'listInboundEndpoints',
-  'getInboundEndpoint',
-  'updateInboundEndpoint',
-  'deleteInboundEndpoint',
-  'pauseInboundEndpoint',
-  'resumeInboundEndpoint',
-  'replayInboundMessage',
-  'getInboundMessage',
-  'getInboundMessageAttempts',
-  'replayAllInboundMessages',
-  'replayBatchInboundMessages',
-  'getInboundLogs',
-  'getInboundMetrics',
-  'getInboundTimeseriesMetrics',
-  'listInboundRejections',
-  'createExport',
-  'listExports',
-  'getExport',
-  'deleteExport',
-  'downloadExport',
-];
+import { PHP_SDK_METHODS } from '../../server/test/helpers/official-php-methods.js';
 
 describe('official SDK parity', () => {
-  it(`all ${OFFICIAL_METHODS.length} methods exist on HookBridge`, () => {
-    const missing = OFFICIAL_METHODS.filter(
+  it(`all ${PHP_SDK_METHODS.length} methods exist on HookBridge`, () => {
+    const missing = PHP_SDK_METHODS.filter(
       (name) => typeof (HookBridge.prototype as unknown as Record<string, unknown>)[name] !== 'function',
     );
     assert.deepEqual(missing, []);

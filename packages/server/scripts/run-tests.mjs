@@ -1,38 +1,13 @@
 #!/usr/bin/env node
-// Runs every test file under test/ through tsx with node:test. Files are listed explicitly: on Node 20
-// `node --test dir/` does not find .ts files and passes with 0 tests.
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Runs every test file under test/ (arguments filter by substring of the path); see the shared runner.
+import { join } from 'node:path';
+import { runPackageTests } from '../../../scripts/run-package-tests.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 // `--clients`: the tests running the official hb CLI and SDKs (test/clients/, `npm run test:clients`);
 // they are left out of `npm test`, whose protocol-level tests cover the same paths without the clients.
 const clients = process.argv.includes('--clients');
-const only = process.argv.slice(2).filter((arg) => arg !== '--clients');
-
-function walk(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return walk(path);
-    return entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
-const files = walk(join(root, 'test'))
-  .map((file) => relative(root, file))
-  .filter((file) => file.startsWith(join('test', 'clients')) === clients)
-  .filter((file) => only.length === 0 || only.some((pattern) => file.includes(pattern)))
-  .sort();
-if (files.length === 0) {
-  console.error('no test files matched');
-  process.exit(1);
-}
-// Each embedded-store test file holds a PGlite instance of several hundred MiB; two at a time fits CI.
-const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { cwd: root, stdio: 'inherit' },
+runPackageTests(
+  new URL('..', import.meta.url).pathname,
+  process.argv.slice(2).filter((arg) => arg !== '--clients'),
+  (file) => file.startsWith(join('test', 'clients')) === clients,
 );
-process.exit(result.status ?? 1);

@@ -1,5 +1,6 @@
 import { omitEmpty } from '../../lib/objects.js';
 import { toRfc3339 } from '../../lib/time.js';
+import { presentPayloadAndResponse } from '../shared/message-fields.js';
 import type { StoredAttemptRow } from '../shared/queue-reads.js';
 import type { MessageRow } from './store.js';
 
@@ -13,14 +14,7 @@ export function presentMessage(row: MessageRow) {
     mode: row.mode,
     attempt_count: row.attempt_count,
     replay_count: row.replay_count,
-    content_type: row.content_type,
-    size_bytes: row.size_bytes,
-    payload_sha256: row.payload_sha256,
-    idempotency_key: row.idempotency_key,
-    next_attempt_at: row.status === 'pending_retry' ? toRfc3339(row.next_attempt_at) : null,
-    last_error: row.last_error,
-    response_status: row.response_status,
-    response_latency_ms: row.response_latency_ms,
+    ...presentPayloadAndResponse(row),
     first_attempt_at: toRfc3339(row.first_attempt_at),
     delivered_at: toRfc3339(row.delivered_at),
     failed_at: toRfc3339(row.failed_at),

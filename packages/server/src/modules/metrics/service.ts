@@ -6,7 +6,9 @@ import * as store from './store.js';
 import {
   type Bucket,
   bucketStarts,
+  type MetricsSummary,
   parseWindow,
+  summaryOf,
   type Window,
   windowStart,
   zeroFilledBuckets,
@@ -17,16 +19,6 @@ const HOUR_MS = 3_600_000;
 export interface MetricsQuery {
   window?: string | undefined;
   endpoint_id?: string | undefined;
-}
-
-export interface MetricsSummary {
-  window: Window;
-  total_messages: number;
-  succeeded: number;
-  failed: number;
-  retries: number;
-  success_rate: number;
-  avg_latency_ms: number;
 }
 
 /**
@@ -45,15 +37,7 @@ export class MetricsService {
       store.countMessages(this.db, projectId, since, firstHour, endpointId),
       store.attemptStats(this.db, projectId, since, firstHour, endpointId),
     ]);
-    return {
-      window,
-      total_messages: messages.total,
-      succeeded: messages.succeeded,
-      failed: messages.failed,
-      retries: attempts.retries,
-      success_rate: messages.total === 0 ? 0 : messages.succeeded / messages.total,
-      avg_latency_ms: attempts.avg_latency_ms ?? 0,
-    };
+    return summaryOf(window, { ...messages, ...attempts });
   }
 
   async timeseries(

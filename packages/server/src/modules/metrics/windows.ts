@@ -68,6 +68,38 @@ export function zeroFilledBuckets(
   });
 }
 
+export interface MetricsSummary {
+  window: Window;
+  total_messages: number;
+  succeeded: number;
+  failed: number;
+  retries: number;
+  success_rate: number;
+  avg_latency_ms: number;
+}
+
+/** The summary of a window's counts (outbound and inbound alike): 0 for a rate or mean of nothing. */
+export function summaryOf(
+  window: Window,
+  counts: {
+    total: number;
+    succeeded: number;
+    failed: number;
+    retries: number;
+    avg_latency_ms: number | null;
+  },
+): MetricsSummary {
+  return {
+    window,
+    total_messages: counts.total,
+    succeeded: counts.succeeded,
+    failed: counts.failed,
+    retries: counts.retries,
+    success_rate: counts.total === 0 ? 0 : counts.succeeded / counts.total,
+    avg_latency_ms: counts.avg_latency_ms ?? 0,
+  };
+}
+
 /** A rate written with a fractional part even when whole (`1.0`, `0.0`), so typed clients decode a float. */
 export function formatRate(rate: number): string {
   const text = String(Math.round(rate * 10_000) / 10_000);

@@ -1,8 +1,8 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { Timestamp } from '../../../http/envelope.js';
 import { toRfc3339 } from '../../../lib/time.js';
 import { URL_MAX_LENGTH, URL_MIN_LENGTH } from '../../endpoints/validation.js';
-import type { InboundEndpointRow } from './store.js';
+import type { InboundEndpointRow, InboundSettings } from './store.js';
 
 export const TAGS = ['Inbound endpoints'];
 
@@ -84,16 +84,8 @@ export const InboundSummary = Type.Object({
   receive_url: Type.Optional(Type.String({ description: 'Same as ingest_url (older CLI field name)' })),
 });
 
-const inboundFields = {
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  description: Type.Union([Type.String(), Type.Null()]),
-  url: Type.String(),
-  mode: Mode,
-  ephemeral: Type.Boolean(),
-  expires_at: ExpiresAt,
-  active: Type.Boolean(),
-  paused: Type.Boolean(),
+/** How an inbound or a pull endpoint shows its verification settings (never the secrets). */
+export const verificationFields = {
   verify_static_token: Type.Boolean(),
   token_header_name: Type.Union([Type.String(), Type.Null()]),
   token_query_param: Type.Union([Type.String(), Type.Null()]),
@@ -105,6 +97,19 @@ const inboundFields = {
   allowed_cidrs: Type.Array(Type.String()),
   ingest_response_code: Type.Integer(),
   idempotency_header_names: Type.Array(Type.String()),
+};
+
+const inboundFields = {
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  url: Type.String(),
+  mode: Mode,
+  ephemeral: Type.Boolean(),
+  expires_at: ExpiresAt,
+  active: Type.Boolean(),
+  paused: Type.Boolean(),
+  ...verificationFields,
   signing_enabled: Type.Boolean(),
   ingest_url: Type.Union([IngestUrl, Type.Null()]),
   receive_url: Type.Union([Type.String(), Type.Null()]),
@@ -151,6 +156,25 @@ export const IdParams = Type.Object({ id: Type.String({ description: 'inbound en
 export const SigningKey = Type.Object({ id: Type.String(), key_hint: Type.String(), created_at: Timestamp });
 export const ErrorRef = Type.Ref('ErrorEnvelope');
 
+type VerificationSettings = Pick<InboundSettings, keyof typeof verificationFields>;
+
+/** The fields of verificationFields, from an inbound or a pull endpoint's row. */
+export function presentVerification(row: VerificationSettings): Static<TObject<typeof verificationFields>> {
+  return {
+    verify_static_token: row.verify_static_token,
+    token_header_name: row.token_header_name,
+    token_query_param: row.token_query_param,
+    verify_hmac: row.verify_hmac,
+    hmac_header_name: row.hmac_header_name,
+    timestamp_header_name: row.timestamp_header_name,
+    timestamp_ttl_seconds: row.timestamp_ttl_seconds,
+    verify_ip_allowlist: row.verify_ip_allowlist,
+    allowed_cidrs: row.allowed_cidrs,
+    ingest_response_code: row.ingest_response_code,
+    idempotency_header_names: row.idempotency_header_names,
+  };
+}
+
 export function presentInbound(
   row: InboundEndpointRow,
   ingestUrl: string | null,
@@ -165,17 +189,7 @@ export function presentInbound(
     expires_at: toRfc3339(row.expires_at),
     active: row.active,
     paused: row.paused,
-    verify_static_token: row.verify_static_token,
-    token_header_name: row.token_header_name,
-    token_query_param: row.token_query_param,
-    verify_hmac: row.verify_hmac,
-    hmac_header_name: row.hmac_header_name,
-    timestamp_header_name: row.timestamp_header_name,
-    timestamp_ttl_seconds: row.timestamp_ttl_seconds,
-    verify_ip_allowlist: row.verify_ip_allowlist,
-    allowed_cidrs: row.allowed_cidrs,
-    ingest_response_code: row.ingest_response_code,
-    idempotency_header_names: row.idempotency_header_names,
+    ...presentVerification(row),
     signing_enabled: row.signing_enabled,
     ingest_url: ingestUrl,
     receive_url: ingestUrl,

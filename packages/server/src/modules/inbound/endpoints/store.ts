@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../store/db.js';
 import { ENDPOINT_GONE, INBOUND_CHANNEL } from '../listen/channel.js';
+import { endpointTable } from './table.js';
 
 /** The columns an API request may set (secrets already hashed or sealed). */
 export interface InboundSettings {
@@ -40,11 +41,8 @@ export interface InboundEndpointRow extends InboundSettings {
 }
 
 // Constants of this module, never input: safe to interpolate.
-const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
-  'name',
-  'description',
-  'mode',
-  'url',
+/** The columns of the verification settings, which pull endpoints have too. */
+export const VERIFICATION_COLUMNS = [
   'verify_static_token',
   'token_header_name',
   'token_query_param',
@@ -58,28 +56,27 @@ const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
   'allowed_cidrs',
   'idempotency_header_names',
   'ingest_response_code',
+] as const satisfies ReadonlyArray<keyof InboundSettings>;
+const SETTING_COLUMNS: ReadonlyArray<keyof InboundSettings> = [
+  'name',
+  'description',
+  'mode',
+  'url',
+  ...VERIFICATION_COLUMNS,
   'signing_enabled',
   'active',
 ];
-const JSON_COLUMNS = new Set<string>(['allowed_cidrs', 'idempotency_header_names']);
-const COLUMNS = `id::text AS id, project_id::text AS project_id, ${SETTING_COLUMNS.join(', ')},
-  secret_token_hash, secret_token_sealed, paused, ephemeral, expires_at, created_at, updated_at, deleted_at`;
 /**
  * Not deleted, and not an ephemeral endpoint past its time (the sweep removes those a little later). Pull
  * endpoints share the table but are managed under /v1/pull-endpoints only.
  */
 const NOT_GONE = "deleted_at IS NULL AND (expires_at IS NULL OR expires_at > now()) AND mode <> 'pull'";
-const LIVE = `project_id = $1 AND id = $2 AND ${NOT_GONE}`;
-
-function values(settings: InboundSettings): unknown[] {
-  return SETTING_COLUMNS.map((column) =>
-    JSON_COLUMNS.has(column) ? JSON.stringify(settings[column]) : settings[column],
-  );
-}
-
-function placeholder(column: string, n: number): string {
-  return JSON_COLUMNS.has(column) ? `$${n}::jsonb` : `$${n}`;
-}
+const table = endpointTable<InboundSettings, InboundEndpointRow>({
+  settings: SETTING_COLUMNS,
+  alsoReads:
+    'secret_token_hash, secret_token_sealed, paused, ephemeral, expires_at, created_at, updated_at, deleted_at',
+  scope: NOT_GONE,
+});
 
 /** `ttlMinutes` makes the endpoint ephemeral: it expires that long after now (the database's clock). */
 export async function insertInboundEndpoint(
@@ -92,97 +89,27 @@ export async function insertInboundEndpoint(
     ttlMinutes: number | null;
   },
 ): Promise<InboundEndpointRow> {
-  const columns = SETTING_COLUMNS.map((column, i) => placeholder(column, i + 6)).join(', ');
   const rows = await db.query<InboundEndpointRow>(
     `INSERT INTO inbound_endpoints (id, project_id, secret_token_hash, secret_token_sealed, ephemeral, expires_at,
-                                    ${SETTING_COLUMNS.join(', ')})
-     VALUES ($1, $2, $3, $4, $5::int IS NOT NULL, now() + $5::int * interval '1 minute', ${columns})
-     RETURNING ${COLUMNS}`,
+                                    ${table.settingNames})
+     VALUES ($1, $2, $3, $4, $5::int IS NOT NULL, now() + $5::int * interval '1 minute', ${table.placeholders(6)})
+     RETURNING ${table.columns}`,
     [
       endpoint.id,
       endpoint.projectId,
       endpoint.tokenHash,
       endpoint.tokenSealed,
       endpoint.ttlMinutes,
-      ...values(endpoint),
+      ...table.values(endpoint),
     ],
   );
   return rows[0]!;
 }
 
-export async function findInboundEndpoint(
-  db: Queryable,
-  projectId: string,
-  id: string,
-  options: { lock?: boolean } = {},
-): Promise<InboundEndpointRow | null> {
-  const rows = await db.query<InboundEndpointRow>(
-    `SELECT ${COLUMNS} FROM inbound_endpoints WHERE ${LIVE}${options.lock ? ' FOR UPDATE' : ''}`,
-    [projectId, id],
-  );
-  return rows[0] ?? null;
-}
-
-/**
- * One page in id order (UUIDv7 ids are time-ordered); one row more than `limit` tells has_more. A null
- * limit lists them all.
- */
-export function listInboundEndpoints(
-  db: Queryable,
-  projectId: string,
-  page: { after: string | null; limit: number | null },
-): Promise<InboundEndpointRow[]> {
-  return db.query<InboundEndpointRow>(
-    `SELECT ${COLUMNS} FROM inbound_endpoints
-      WHERE project_id = $1 AND ${NOT_GONE} AND ($2::uuid IS NULL OR id > $2::uuid)
-      ORDER BY id LIMIT $3`,
-    [projectId, page.after, page.limit === null ? null : page.limit + 1],
-  );
-}
-
-export async function updateInboundEndpoint(
-  db: Queryable,
-  projectId: string,
-  id: string,
-  settings: InboundSettings,
-): Promise<InboundEndpointRow | null> {
-  const sets = SETTING_COLUMNS.map((column, i) => `${column} = ${placeholder(column, i + 3)}`).join(', ');
-  const rows = await db.query<InboundEndpointRow>(
-    `UPDATE inbound_endpoints SET ${sets}, updated_at = now() WHERE ${LIVE} RETURNING ${COLUMNS}`,
-    [projectId, id, ...values(settings)],
-  );
-  return rows[0] ?? null;
-}
-
-/** Sets `paused` or `deleted_at`; answers whether a live endpoint of the project was changed. */
-export function setState(
-  db: Queryable,
-  projectId: string,
-  id: string,
-  change: { paused: boolean } | { deleted: true },
-): Promise<boolean> {
-  return setEndpointState(db, LIVE, projectId, id, change);
-}
-
-/**
- * Sets `paused` or `deleted_at` on the `inbound_endpoints` row `live` selects (`$1` the project, `$2` the
- * id): inbound and pull endpoints share the table and differ only in which rows count as live.
- */
-export async function setEndpointState(
-  db: Queryable,
-  live: string,
-  projectId: string,
-  id: string,
-  change: { paused: boolean } | { deleted: true },
-): Promise<boolean> {
-  const set = 'deleted' in change ? 'deleted_at = now()' : 'paused = $3';
-  const params = 'deleted' in change ? [projectId, id] : [projectId, id, change.paused];
-  const rows = await db.query(
-    `UPDATE inbound_endpoints SET ${set}, updated_at = now() WHERE ${live} RETURNING id`,
-    params,
-  );
-  return rows.length > 0;
-}
+export const findInboundEndpoint = table.find;
+export const listInboundEndpoints = table.list;
+export const updateInboundEndpoint = table.update;
+export const setState = table.setState;
 
 /**
  * Messages still waiting when an endpoint changes mode follow it: switched to forward, they become due for

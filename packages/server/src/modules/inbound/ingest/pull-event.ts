@@ -3,7 +3,7 @@ import { newUuid } from '../../../lib/ids.js';
 import type { Queryable } from '../../../store/db.js';
 import { extractEventType } from '../pull/event-type.js';
 import { type EventStatus, findEventByIdempotencyKey, insertPullEvent } from '../pull/event-store.js';
-import { REDACTED } from './request-headers.js';
+import { storedHeaders } from './request-headers.js';
 import type { IngestTarget } from './store.js';
 
 export interface VerifiedRequest {
@@ -43,10 +43,9 @@ export async function storePullEvent(
     payload: request.body,
     payloadSha256: sha256Hex(request.body),
     contentType: request.lookup('content-type') ?? null,
-    headers: withoutStaticToken(
-      request.headers,
-      target.verify_static_token ? target.token_header_name : null,
-    ),
+    // The static token is this endpoint's own credential, already checked: consumers do not need it.
+    // Other headers (a provider's signature, for one) are kept as sent.
+    headers: storedHeaders(request.headers, target.verify_static_token ? target.token_header_name : null),
     sourceIp: request.sourceIp,
     idempotencyKey: request.idempotencyKey,
     processingMs: Math.max(0, Math.round(now() - request.startedAt)),
@@ -57,19 +56,4 @@ export async function storePullEvent(
     ? await findEventByIdempotencyKey(db, target.id, request.idempotencyKey)
     : null;
   return winner ? { ...winner, duplicate: true } : null;
-}
-
-/**
- * The static token is this endpoint's own credential, already checked: consumers do not need it, so it is
- * not kept. Other headers (a provider's signature, for one) are kept as sent.
- */
-function withoutStaticToken(
-  headers: Record<string, string>,
-  tokenHeader: string | null,
-): Record<string, string> {
-  if (!tokenHeader) return headers;
-  const lower = tokenHeader.toLowerCase();
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, name.toLowerCase() === lower ? REDACTED : value]),
-  );
 }

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { omitEmpty } from '../../../lib/objects.js';
 import { toRfc3339 } from '../../../lib/time.js';
 import { StatusSchema } from '../../messages/logs/summary.js';
+import { presentPayloadAndResponse } from '../../shared/message-fields.js';
 import type { InboundMessageRow } from './store.js';
 
 const OptionalString = Type.Optional(Type.String());
@@ -45,14 +46,7 @@ export function presentInboundMessage(row: InboundMessageRow) {
     replay_count: row.replay_count,
     received_at: toRfc3339(row.created_at)!,
     updated_at: toRfc3339(row.updated_at)!,
-    content_type: row.content_type,
-    size_bytes: row.size_bytes,
-    payload_sha256: row.payload_sha256,
-    idempotency_key: row.idempotency_key,
-    next_attempt_at: row.status === 'pending_retry' ? toRfc3339(row.next_attempt_at) : null,
-    last_error: row.last_error,
-    response_status: row.response_status,
-    response_latency_ms: row.response_latency_ms,
+    ...presentPayloadAndResponse(row),
     queue_wait_ms: msBetween(row.created_at, row.first_attempt_at),
     total_delivery_ms: msBetween(row.created_at, row.delivered_at),
     delivered_at: toRfc3339(row.delivered_at),

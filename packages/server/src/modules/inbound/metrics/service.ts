@@ -4,6 +4,7 @@ import { parseInboundEndpointFilter } from '../shared/filters.js';
 import {
   bucketStarts,
   parseWindow,
+  summaryOf,
   type Window,
   windowStart,
   zeroFilledBuckets,
@@ -23,16 +24,7 @@ export class InboundMetricsService {
     const window = parseWindow(query.window);
     const endpointId = await this.endpointFilter(projectId, query.inbound_endpoint_id);
     const totals = await store.inboundTotals(this.db, projectId, windowStart(window, now), endpointId);
-    return {
-      window,
-      total_messages: totals.total,
-      succeeded: totals.succeeded,
-      failed: totals.failed,
-      retries: totals.retries,
-      success_rate: totals.total === 0 ? 0 : totals.succeeded / totals.total,
-      avg_latency_ms: totals.avg_latency_ms ?? 0,
-      avg_delivery_time_ms: totals.avg_delivery_time_ms ?? 0,
-    };
+    return { ...summaryOf(window, totals), avg_delivery_time_ms: totals.avg_delivery_time_ms ?? 0 };
   }
 
   /** Every bucket of the window, oldest first, empty ones as zeros. */

@@ -1,4 +1,5 @@
 import { toRfc3339 } from '../../../lib/time.js';
+import { presentVerification } from '../endpoints/schemas.js';
 import type { EventCounts, PullEndpointRow } from './endpoint-store.js';
 import type { PullEventDetailRow, PullEventRow, PullLogRow } from './event-store.js';
 
@@ -14,17 +15,7 @@ export function presentEndpoint(row: PullEndpointRow, ingestUrl: string | null) 
     retention_days: row.retention_days,
     event_type_source: row.event_type_source,
     event_type_path: row.event_type_path,
-    verify_static_token: row.verify_static_token,
-    token_header_name: row.token_header_name,
-    token_query_param: row.token_query_param,
-    verify_hmac: row.verify_hmac,
-    hmac_header_name: row.hmac_header_name,
-    timestamp_header_name: row.timestamp_header_name,
-    timestamp_ttl_seconds: row.timestamp_ttl_seconds,
-    verify_ip_allowlist: row.verify_ip_allowlist,
-    allowed_cidrs: row.allowed_cidrs,
-    ingest_response_code: row.ingest_response_code,
-    idempotency_header_names: row.idempotency_header_names,
+    ...presentVerification(row),
     created_at: toRfc3339(row.created_at)!,
     updated_at: toRfc3339(row.updated_at)!,
   };

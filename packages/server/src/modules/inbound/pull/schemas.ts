@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { NullableTimestamp, Timestamp } from '../../../http/envelope.js';
-import { CreateInboundBody } from '../endpoints/schemas.js';
+import { CreateInboundBody, verificationFields } from '../endpoints/schemas.js';
 
 export const ENDPOINT_TAGS = ['Pull endpoints'];
 export const EVENT_TAGS = ['Pull events'];
@@ -58,17 +58,7 @@ const endpointFields = {
   retention_days: Type.Integer(),
   event_type_source: Type.Union([EventTypeSource, Type.Null()]),
   event_type_path: Type.Union([Type.String(), Type.Null()]),
-  verify_static_token: Type.Boolean(),
-  token_header_name: Type.Union([Type.String(), Type.Null()]),
-  token_query_param: Type.Union([Type.String(), Type.Null()]),
-  verify_hmac: Type.Boolean(),
-  hmac_header_name: Type.Union([Type.String(), Type.Null()]),
-  timestamp_header_name: Type.Union([Type.String(), Type.Null()]),
-  timestamp_ttl_seconds: Type.Union([Type.Integer(), Type.Null()]),
-  verify_ip_allowlist: Type.Boolean(),
-  allowed_cidrs: Type.Array(Type.String()),
-  ingest_response_code: Type.Integer(),
-  idempotency_header_names: Type.Array(Type.String()),
+  ...verificationFields,
   created_at: Timestamp,
   updated_at: Timestamp,
 };

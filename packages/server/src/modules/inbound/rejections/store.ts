@@ -1,6 +1,5 @@
 import type { Queryable } from '../../../store/db.js';
-import { keyset, positionParams } from '../shared/filters.js';
-import type { Position } from '../../messages/logs/cursor.js';
+import { type InboundListQuery, inboundListSql } from '../shared/filters.js';
 
 export interface RejectionRow {
   id: string;
@@ -13,33 +12,22 @@ export interface RejectionRow {
   sort_us: string;
 }
 
-export interface RejectionQuery {
-  endpointId: string | null;
-  /** received_at bounds as RFC 3339 text: from inclusive, to exclusive. */
-  from: string | null;
-  to: string | null;
-  after: Position | null;
-  limit: number;
-}
-
-const KEY = keyset('r', 'received_at', '$5', '$6');
+export type RejectionQuery = InboundListQuery;
 
 /**
  * A project's rejections, newest first. Rejections of unknown endpoints carry no project and so belong to
  * nobody. `limit` + 1 rows so the caller can tell whether more exist.
  */
 export function listRejections(db: Queryable, projectId: string, q: RejectionQuery): Promise<RejectionRow[]> {
+  const list = inboundListSql('r', 'received_at', 2, q);
   return db.query<RejectionRow>(
     `SELECT r.id, r.reason_code, r.received_at, r.inbound_endpoint_id, r.reason_detail, r.source_ip,
-            r.headers_redacted, ${KEY.sortKey}
+            r.headers_redacted, ${list.sortKey}
        FROM inbound_rejections r
       WHERE r.project_id = $1
-        AND ($2::uuid IS NULL OR r.inbound_endpoint_id = $2)
-        AND ($3::timestamptz IS NULL OR r.received_at >= $3::timestamptz)
-        AND ($4::timestamptz IS NULL OR r.received_at < $4::timestamptz)
-        AND ${KEY.after}
-      ORDER BY ${KEY.order}
-      LIMIT $7`,
-    [projectId, q.endpointId, q.from, q.to, ...positionParams(q.after), q.limit + 1],
+        AND ${list.where}
+      ORDER BY ${list.order}
+      LIMIT ${list.limit}`,
+    [projectId, ...list.params],
   );
 }

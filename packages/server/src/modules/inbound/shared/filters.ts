@@ -23,14 +23,24 @@ export const InboundListQueryFields = {
   cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
 };
 
-/** The parsed InboundListQueryFields: the filter, time range and page of a store query. */
+/** The filter, time range and page of a store query of inbound-logs or inbound-rejections. */
+export interface InboundListQuery {
+  endpointId: string | null;
+  /** Bounds as RFC 3339 text: from inclusive, to exclusive. */
+  from: string | null;
+  to: string | null;
+  after: Position | null;
+  limit: number;
+}
+
+/** The parsed InboundListQueryFields. */
 export function parseInboundListQuery(query: {
   inbound_endpoint_id?: string | undefined;
   start_time?: string | undefined;
   end_time?: string | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
-}) {
+}): InboundListQuery {
   const { from, to } = parseInboundTimeRange(query.start_time, query.end_time);
   return {
     endpointId: parseInboundEndpointFilter(query.inbound_endpoint_id),
@@ -47,21 +57,25 @@ export const PageMeta = {
 };
 
 /**
- * SQL for a newest-first keyset walk over (`alias.column`, `alias.id`), with the same cursor as /v1/logs:
- * the key is exact microseconds as text (a JavaScript Date would cut it to milliseconds and make pages
- * skip or repeat rows). `t` and `id` are the placeholders of the cursor's position (see positionParams).
+ * The SQL of an InboundListQuery over the rows `alias` of a table with an inbound_endpoint_id, timed by
+ * `column`, newest first: `where` (the endpoint, the time range, the rows after the cursor), `order` and
+ * `limit`, whose placeholders are numbered from `first` on, and the `params` they take, in that order.
+ * The cursor's key is exact microseconds as text (`sortKey`), as in /v1/logs: a JavaScript Date would cut
+ * it to milliseconds and make pages skip or repeat rows.
  */
-export function keyset(alias: string, column: string, t: string, id: string) {
+export function inboundListSql(alias: string, column: string, first: number, q: InboundListQuery) {
+  const [endpoint, from, to, t, id, limit] = [0, 1, 2, 3, 4, 5].map((i) => `$${first + i}`);
   const key = `${alias}.${column}`;
   return {
     sortKey: `(extract(epoch FROM ${key}) * 1000000)::bigint::text AS sort_us`,
-    after: `(${t}::bigint IS NULL OR (${key}, ${alias}.id) < (timestamptz 'epoch' + ${t}::bigint * interval '1 microsecond', ${id}::uuid))`,
+    where: `(${endpoint}::uuid IS NULL OR ${alias}.inbound_endpoint_id = ${endpoint})
+        AND (${from}::timestamptz IS NULL OR ${key} >= ${from}::timestamptz)
+        AND (${to}::timestamptz IS NULL OR ${key} < ${to}::timestamptz)
+        AND (${t}::bigint IS NULL OR (${key}, ${alias}.id) < (timestamptz 'epoch' + ${t}::bigint * interval '1 microsecond', ${id}::uuid))`,
     order: `${key} DESC, ${alias}.id DESC`,
+    limit,
+    params: [q.endpointId, q.from, q.to, q.after?.micros ?? null, q.after?.id ?? null, q.limit + 1],
   };
-}
-
-export function positionParams(after: Position | null): [string | null, string | null] {
-  return [after?.micros ?? null, after?.id ?? null];
 }
 
 /** meta of a page made by toPage (logs/store.ts). */
