@@ -6,7 +6,7 @@
  *   node --import tsx bench/experiments/attempt-insert.ts [seconds=4] [batch=100] [writers=2]
  */
 import { newUuid } from '../../packages/server/src/lib/ids.js';
-import { measureClosedLoop, withScratchSchema } from './scratch.js';
+import { measureClosedLoop, sampleAttempt, withScratchSchema } from './scratch.js';
 
 const seconds = Number(process.argv[2] ?? 4);
 const batch = Number(process.argv[3] ?? 100);
@@ -20,31 +20,6 @@ await withScratchSchema(writers + 1, async (db, projectId) => {
      SELECT id, $2, 'ep_1', 'live', 'succeeded', '\\x7b7d', 2, 'x' FROM unnest($1::uuid[]) AS id`,
     [messageIds, projectId],
   );
-  const attempt = (messageId: string, n: number) => ({
-    id: newUuid(),
-    message_id: messageId,
-    project_id: projectId,
-    endpoint_id: 'ep_1',
-    attempt_no: n,
-    response_status: 200,
-    response_latency_ms: 3,
-    processing_ms: 3.2,
-    error_text: null,
-    response_headers: { 'content-type': 'text/plain', 'content-length': '2' },
-    response_body: 'ok',
-    response_body_truncated: false,
-    request_headers: { 'content-type': 'application/json', 'x-webhook-id': messageId },
-    retry_type: null,
-    retry_after_seconds: null,
-    resolved_ip: '127.0.0.1',
-    dns_ms: 0,
-    tcp_connect_ms: 0.3,
-    tls_handshake_ms: null,
-    ttfb_ms: 2.1,
-    transfer_ms: 0.1,
-    conn_reused: true,
-    created_at: new Date().toISOString(),
-  });
   const INSERT = `INSERT INTO attempts (id, message_id, project_id, endpoint_id, attempt_no, response_status,
       response_latency_ms, processing_ms, error_text, response_headers, response_body, response_body_truncated,
       request_headers, retry_type, retry_after_seconds, resolved_ip, dns_ms, tcp_connect_ms, tls_handshake_ms,
@@ -59,7 +34,7 @@ await withScratchSchema(writers + 1, async (db, projectId) => {
   const run = async (name: string) => {
     const result = await measureClosedLoop(seconds, writers, async () => {
       const n = ++round;
-      await db.query(INSERT, [JSON.stringify(messageIds.map((id) => attempt(id, n)))]);
+      await db.query(INSERT, [JSON.stringify(messageIds.map((id) => sampleAttempt(projectId, id, n)))]);
       return batch;
     });
     console.log(

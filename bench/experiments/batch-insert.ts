@@ -7,35 +7,21 @@
  *
  *   node --import tsx bench/experiments/batch-insert.ts [seconds=4] [batch=32] [writers=2]
  */
-import { createHash } from 'node:crypto';
-import { newUuid } from '../../packages/server/src/lib/ids.js';
-import { insertMessages, type NewMessage } from '../../packages/server/src/modules/send/store.js';
-import { measureClosedLoop, withScratchSchema } from './scratch.js';
+import { insertMessages } from '../../packages/server/src/modules/send/store.js';
+import { measureClosedLoop, sampleMessage, withScratchSchema } from './scratch.js';
 
 const seconds = Number(process.argv[2] ?? 4);
 const batch = Number(process.argv[3] ?? 32);
 const writers = Number(process.argv[4] ?? 2);
 
 await withScratchSchema(writers + 1, async (db, projectId) => {
-  const payload = JSON.stringify({ type: 'invoice.paid', data: { note: 'x'.repeat(400) } });
-  const sha = createHash('sha256').update(payload).digest('hex');
-  const message = (): NewMessage => ({
-    id: newUuid(),
-    projectId,
-    endpointId: 'ep_1',
-    mode: 'live',
-    payload,
-    sizeBytes: Buffer.byteLength(payload),
-    payloadSha256: sha,
-    headers: {},
-    idempotencyKey: null,
-    retentionHours: null,
-  });
-
   const run = async (name: string) => {
     const walBefore = (await db.query<{ s: string }>('SELECT wal_sync::text AS s FROM pg_stat_wal'))[0]!.s;
     const result = await measureClosedLoop(seconds, writers, async () => {
-      await insertMessages(db, Array.from({ length: batch }, message));
+      await insertMessages(
+        db,
+        Array.from({ length: batch }, () => sampleMessage(projectId)),
+      );
       return batch;
     });
     const walAfter = (await db.query<{ s: string }>('SELECT wal_sync::text AS s FROM pg_stat_wal'))[0]!.s;
@@ -63,7 +49,7 @@ await withScratchSchema(writers + 1, async (db, projectId) => {
       '- the foreign keys again',
       'ALTER TABLE messages DROP CONSTRAINT messages_project_id_fkey, DROP CONSTRAINT messages_endpoint_id_fkey',
     ],
-    ['- endpoint_status_idx', 'DROP INDEX messages_endpoint_status_idx'],
+    ['- endpoint_waiting_idx', 'DROP INDEX messages_endpoint_waiting_idx'],
     ['- endpoint_created_idx', 'DROP INDEX messages_endpoint_created_idx'],
     ['- project_time_idx', 'DROP INDEX messages_project_time_idx'],
     ['- due_idx', 'DROP INDEX messages_due_idx'],

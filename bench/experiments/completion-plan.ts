@@ -9,12 +9,12 @@
  *   node --import tsx bench/experiments/completion-plan.ts [total=10000] [batch=100]
  */
 import { performance } from 'node:perf_hooks';
-import { type Completion, writeCompletions } from '../../packages/server/src/delivery/completions.js';
+import { writeCompletions } from '../../packages/server/src/delivery/completions.js';
 import { OUTBOUND } from '../../packages/server/src/queues/queue-source.js';
 import { claimDue } from '../../packages/server/src/delivery/queue-store.js';
 import { newUuid } from '../../packages/server/src/lib/ids.js';
 import type { Db } from '../../packages/server/src/store/db.js';
-import { withScratchSchema } from './scratch.js';
+import { succeeded, withScratchSchema } from './scratch.js';
 
 const total = Number(process.argv[2] ?? 10_000);
 const batch = Number(process.argv[3] ?? 100);
@@ -30,18 +30,6 @@ await withScratchSchema(2, async (db, projectId) => {
     [ids, projectId],
   );
   await db.query('ANALYZE messages');
-  const completion = (id: string): Completion => ({
-    message_id: id,
-    status: 'succeeded',
-    next_attempt_at: null,
-    attempt_count: 1,
-    fast_retry_count: 0,
-    last_error: null,
-    response_status: 200,
-    response_latency_ms: 2,
-    attempted_at: new Date().toISOString(),
-    attempt: null,
-  });
   let done = 0;
   let spent = 0;
   while (done < total) {
@@ -50,7 +38,7 @@ await withScratchSchema(2, async (db, projectId) => {
     await writeCompletions(
       db,
       OUTBOUND,
-      claimed.map((m) => completion(m.id)),
+      claimed.map((m) => succeeded(m.id, null)),
       'w',
     );
     spent += performance.now() - started;
@@ -73,7 +61,7 @@ await withScratchSchema(2, async (db, projectId) => {
   await writeCompletions(
     explaining,
     OUTBOUND,
-    last.map((m) => completion(m.id)),
+    last.map((m) => succeeded(m.id, null)),
     'w',
   );
   console.log(plan.filter((line) => /Scan|Buffers|Execution/.test(line)).join('\n'));

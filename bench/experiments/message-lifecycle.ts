@@ -15,12 +15,11 @@
  *
  *   node --import tsx bench/experiments/message-lifecycle.ts [seconds=4] [batch=32] [writers=2]
  */
-import { createHash } from 'node:crypto';
-import { type Completion, writeCompletions } from '../../packages/server/src/delivery/completions.js';
+import { writeCompletions } from '../../packages/server/src/delivery/completions.js';
 import { newUuid } from '../../packages/server/src/lib/ids.js';
-import { insertMessages, type NewMessage } from '../../packages/server/src/modules/send/store.js';
+import { insertMessages } from '../../packages/server/src/modules/send/store.js';
 import { OUTBOUND } from '../../packages/server/src/queues/queue-source.js';
-import { measureClosedLoop, withScratchSchema } from './scratch.js';
+import { measureClosedLoop, sampleAttempt, sampleMessage, succeeded, withScratchSchema } from './scratch.js';
 
 const seconds = Number(process.argv[2] ?? 4);
 const batch = Number(process.argv[3] ?? 32);
@@ -28,56 +27,7 @@ const writers = Number(process.argv[4] ?? 2);
 const WORKER = 'worker-1';
 
 await withScratchSchema(writers + 1, async (db, projectId) => {
-  const payload = JSON.stringify({ type: 'invoice.paid', data: { note: 'x'.repeat(400) } });
-  const sha = createHash('sha256').update(payload).digest('hex');
-  const message = (): NewMessage => ({
-    id: newUuid(),
-    projectId,
-    endpointId: 'ep_1',
-    mode: 'live',
-    payload,
-    sizeBytes: Buffer.byteLength(payload),
-    payloadSha256: sha,
-    headers: {},
-    idempotencyKey: null,
-    retentionHours: null,
-  });
-  const completion = (messageId: string): Completion => ({
-    message_id: messageId,
-    status: 'succeeded',
-    next_attempt_at: null,
-    attempt_count: 1,
-    fast_retry_count: 0,
-    last_error: null,
-    response_status: 200,
-    response_latency_ms: 3,
-    attempted_at: new Date().toISOString(),
-    attempt: {
-      id: newUuid(),
-      message_id: messageId,
-      project_id: projectId,
-      endpoint_id: 'ep_1',
-      attempt_no: 1,
-      response_status: 200,
-      response_latency_ms: 3,
-      processing_ms: 3.2,
-      error_text: null,
-      response_headers: { 'content-type': 'text/plain', 'content-length': '2' },
-      response_body: 'ok',
-      response_body_truncated: false,
-      request_headers: { 'content-type': 'application/json', 'x-webhook-id': messageId },
-      retry_type: null,
-      retry_after_seconds: null,
-      resolved_ip: '127.0.0.1',
-      dns_ms: 0,
-      tcp_connect_ms: 0.3,
-      tls_handshake_ms: null,
-      ttfb_ms: 2.1,
-      transfer_ms: 0.1,
-      conn_reused: true,
-      created_at: new Date().toISOString(),
-    },
-  });
+  const payload = sampleMessage(projectId).payload;
 
   await db.query(`CREATE TABLE lean_queue (id uuid PRIMARY KEY, endpoint_id text NOT NULL, payload bytea NOT NULL,
     status text NOT NULL, locked_by text, locked_until timestamptz, created_at timestamptz NOT NULL DEFAULT now())`);
@@ -85,12 +35,12 @@ await withScratchSchema(writers + 1, async (db, projectId) => {
     latency_ms int, created_at timestamptz NOT NULL DEFAULT now())`);
 
   const asBuilt = async () => {
-    const messages = Array.from({ length: batch }, message);
+    const messages = Array.from({ length: batch }, () => sampleMessage(projectId));
     await insertMessages(db, messages, { count: batch, workerId: WORKER, leaseMs: 30_000 });
     await writeCompletions(
       db,
       OUTBOUND,
-      messages.map((m) => completion(m.id)),
+      messages.map((m) => succeeded(m.id, sampleAttempt(projectId, m.id))),
       WORKER,
     );
     return batch;

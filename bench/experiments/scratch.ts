@@ -1,7 +1,10 @@
 /** Shared by the SQL experiments: a throw-away schema, and PostgreSQL's CPU per unit of closed-loop work. */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import type { Completion, NewAttemptRow } from '../../packages/server/src/delivery/completions.js';
+import { newUuid } from '../../packages/server/src/lib/ids.js';
+import type { NewMessage } from '../../packages/server/src/modules/send/store.js';
 import type { Db } from '../../packages/server/src/store/db.js';
 import { migrate } from '../../packages/server/src/store/migrate.js';
 import { openPostgres } from '../../packages/server/src/store/postgres.js';
@@ -64,5 +67,69 @@ export async function measureClosedLoop(
     postgresUsPerUnit: Math.round((cpuMs * 1000) / units),
     ms,
     units,
+  };
+}
+
+const SAMPLE_PAYLOAD = JSON.stringify({ type: 'invoice.paid', data: { note: 'x'.repeat(400) } });
+const SAMPLE_SHA = createHash('sha256').update(SAMPLE_PAYLOAD).digest('hex');
+
+/** A send of a ~430-byte JSON payload to `ep_1`, as the send path hands it to the batched INSERT. */
+export function sampleMessage(projectId: string): NewMessage {
+  return {
+    id: newUuid(),
+    projectId,
+    endpointId: 'ep_1',
+    mode: 'live',
+    payload: SAMPLE_PAYLOAD,
+    sizeBytes: Buffer.byteLength(SAMPLE_PAYLOAD),
+    payloadSha256: SAMPLE_SHA,
+    headers: {},
+    idempotencyKey: null,
+    retentionHours: null,
+  };
+}
+
+/** A successful attempt's row, as the completion writer records it. */
+export function sampleAttempt(projectId: string, messageId: string, attemptNo = 1): NewAttemptRow {
+  return {
+    id: newUuid(),
+    message_id: messageId,
+    project_id: projectId,
+    endpoint_id: 'ep_1',
+    attempt_no: attemptNo,
+    response_status: 200,
+    response_latency_ms: 3,
+    processing_ms: 3.2,
+    error_text: null,
+    response_headers: { 'content-type': 'text/plain', 'content-length': '2' },
+    response_body: 'ok',
+    response_body_truncated: false,
+    request_headers: { 'content-type': 'application/json', 'x-webhook-id': messageId },
+    retry_type: null,
+    retry_after_seconds: null,
+    resolved_ip: '127.0.0.1',
+    dns_ms: 0,
+    tcp_connect_ms: 0.3,
+    tls_handshake_ms: null,
+    ttfb_ms: 2.1,
+    transfer_ms: 0.1,
+    conn_reused: true,
+    created_at: new Date().toISOString(),
+  };
+}
+
+/** A first attempt that succeeded, `attempt` its row (or none). */
+export function succeeded(messageId: string, attempt: NewAttemptRow | null): Completion {
+  return {
+    message_id: messageId,
+    status: 'succeeded',
+    next_attempt_at: null,
+    attempt_count: 1,
+    fast_retry_count: 0,
+    last_error: null,
+    response_status: 200,
+    response_latency_ms: 3,
+    attempted_at: new Date().toISOString(),
+    attempt,
   };
 }
