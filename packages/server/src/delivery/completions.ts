@@ -64,10 +64,10 @@ export class CompletionWriter {
     private readonly workerId: string,
     private readonly log: Logger,
     /**
-     * Called with the batch's message ids after it is committed: the worker stops tracking them, and
-     * retries it scheduled may be due before the worker's next wake-up.
+     * Called with the batch after it is committed: the worker stops tracking its messages, and wakes for
+     * the retries it scheduled (they may be due before the worker's next wake-up).
      */
-    private readonly onWritten: (messageIds: string[]) => void = () => {},
+    private readonly onWritten: (batch: Completion[]) => void = () => {},
     private readonly maxBatch = 200,
     private readonly maxDelayMs = 5,
   ) {}
@@ -96,7 +96,7 @@ export class CompletionWriter {
     for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
       try {
         await writeCompletions(this.db, this.source, batch, this.workerId);
-        this.onWritten(batch.map((completion) => completion.message_id));
+        this.onWritten(batch);
         return;
       } catch (error) {
         // The store is unreachable: keep the batch and try again; leases cover a crash meanwhile.
