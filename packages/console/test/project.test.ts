@@ -133,4 +133,31 @@ describe('project journeys in headless Chromium', () => {
     const names = ((await projects.json()) as { data: Array<{ name: string }> }).data.map((p) => p.name);
     assert.ok(names.includes('Renamed by admin'), names.join(', '));
   });
+
+  it('keeps what the admin types in Settings while the project is still loading', async () => {
+    const { page } = browser;
+    // The project's GET answers late, so anything typed before it arrives would be overwritten.
+    await page.route(/\/v1\/projects\/[^/?]+$/, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await route.continue();
+    });
+    try {
+      const loaded = page.waitForResponse(
+        (response) => /\/v1\/projects\/[^/?]+$/.test(response.url()) && response.request().method() === 'GET',
+      );
+      await page.goto(`${server.url}/console/settings`);
+      const name = page.getByLabel('Name');
+      await name.and(page.locator(':not([disabled])')).waitFor();
+      await name.fill('Typed while loading');
+      await loaded;
+      // The answer has been rendered once this reads the field (the next frame after the response).
+      await page.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50))),
+      );
+      assert.equal(await name.inputValue(), 'Typed while loading');
+    } finally {
+      await page.unroute(/\/v1\/projects\/[^/?]+$/);
+    }
+  });
 });
