@@ -112,6 +112,17 @@ async function listen(command: Command, options: ListenOptions): Promise<void> {
   const target = targetUrl(options);
   const extraHeaders = Object.fromEntries(options.header.map(parseHeader));
 
+  // Handled before "Ready" is printed: until Node has a listener, the OS's default for SIGINT ends the
+  // process at once, and a Ctrl-C right after "Ready" (or a script reacting to it) killed hb unsummarised.
+  const stop = new AbortController();
+  const onSignal = () => {
+    // A second Ctrl-C does not wait for forwards in flight.
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   printer.out(`\nHookBridge CLI v${VERSION}\n`);
   printer.out(`Endpoint: ${endpoint.name} (${endpoint.id})\n`);
   printer.out(`\nWebhook URL: ${endpoint.ingest_url ?? '(shown only when the endpoint was created)'}\n`);
@@ -149,14 +160,6 @@ async function listen(command: Command, options: ListenOptions): Promise<void> {
     },
   });
 
-  const stop = new AbortController();
-  const onSignal = () => {
-    // A second Ctrl-C does not wait for forwards in flight.
-    if (stop.signal.aborted) process.exit(130);
-    stop.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
     await engine.run(stop.signal);
   } catch (error) {
